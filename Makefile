@@ -1,0 +1,125 @@
+# sg: one GNU Makefile. `make` builds bin/; `make check` installs missing
+# test dependencies (scripts/install-deps.sh), then runs every test.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+INSTALL ?= install
+
+CC      ?= cc
+PKGS    := libzstd liblz4 libxxhash libarchive
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
+           -Ilibshared $(PKG_CFLAGS) $(CFLAGS)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lzstd -llz4 -lxxhash -larchive)
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+
+TOOLS   := sg-chunk sg-decode
+LIB_SRC := $(wildcard libshared/*.c)
+LIB_HDR := $(wildcard libshared/*.h)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_HELPERS := $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
+UNITS   := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
+MANS    := $(wildcard man/*.[1-9])
+
+B   := build
+SB  := build/san
+
+LIB_OBJ  := $(patsubst libshared/%.c,$(B)/lib/%.o,$(LIB_SRC))
+SLIB_OBJ := $(patsubst libshared/%.c,$(SB)/lib/%.o,$(LIB_SRC))
+
+.PHONY: all check unit unit-san cli cli-san lint deps demo bench install uninstall clean
+
+all: $(addprefix bin/,$(TOOLS))
+
+$(B)/lib/%.o: libshared/%.c $(LIB_HDR) | $(B)/lib
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(SB)/lib/%.o: libshared/%.c $(LIB_HDR) | $(SB)/lib
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libshared.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+$(SB)/libshared.a: $(SLIB_OBJ)
+	$(AR) rcs $@ $^
+
+bin/%: cmd/%.c $(B)/libshared.a $(LIB_HDR) | bin
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libshared.a $(PKG_LIBS) $(LDFLAGS)
+$(SB)/bin/%: cmd/%.c $(SB)/libshared.a $(LIB_HDR) | $(SB)/bin
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< $(SB)/libshared.a $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/unit/%: tests/unit/%.c $(UNIT_HELPERS) tests/unit/*.h $(B)/libshared.a | $(B)/unit
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPERS) $(B)/libshared.a $(PKG_LIBS) -lcmocka
+$(SB)/unit/%: tests/unit/%.c $(UNIT_HELPERS) tests/unit/*.h $(SB)/libshared.a | $(SB)/unit
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(UNIT_HELPERS) $(SB)/libshared.a $(PKG_LIBS) -lcmocka
+
+bin $(B)/lib $(B)/unit $(SB)/lib $(SB)/bin $(SB)/unit:
+	mkdir -p $@
+
+deps:
+	scripts/install-deps.sh
+
+# The whole suite: unit tests plain and sanitized, CLI tests, man page lint.
+check: deps
+	$(MAKE) all
+	$(MAKE) unit unit-san
+	$(MAKE) cli cli-san
+	$(MAKE) lint
+
+unit: $(addprefix $(B)/unit/,$(UNITS))
+	@set -e; for t in $^; do echo "== $$t"; SG_VECTORS=tests/vectors $$t; done
+
+unit-san: $(addprefix $(SB)/unit/,$(UNITS))
+	@set -e; for t in $^; do echo "== $$t (ASan+UBSan)"; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  SG_VECTORS=tests/vectors $$t; done
+
+cli: all
+	bats tests/cli
+
+# The CLI tests again, on binaries built with ASan and UBSan.
+cli-san: $(addprefix $(SB)/bin/,$(TOOLS))
+	SG_BIN=$(CURDIR)/$(SB)/bin SG_SANITIZED=1 \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bats tests/cli
+
+lint:
+	mandoc -Tlint -Wwarning $(MANS)
+
+demo: deps all
+	scripts/demo.sh
+
+bench: all
+	bench/run.sh
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	  $(DESTDIR)$(DATADIR)/zsh/site-functions \
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	$(INSTALL) -m 755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5
+	$(INSTALL) -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	for t in $(TOOLS); do \
+	  $(INSTALL) -m 644 completions/$$t.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; \
+	  $(INSTALL) -m 644 completions/_$$t $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t; \
+	  $(INSTALL) -m 644 completions/$$t.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; \
+	done
+
+uninstall:
+	for t in $(TOOLS); do \
+	  rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(MANDIR)/man1/$$t.1 \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/$$t \
+	    $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man5/sg-frame.5 $(DESTDIR)$(MANDIR)/man7/sg.7
+
+clean:
+	rm -rf bin build

@@ -1,0 +1,315 @@
+#include "chunker.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sum.h"
+#include "utf8.h"
+
+struct sg_chunker {
+	sg_chunk_opts opt;
+	sg_emit_fn emit;
+	void *ctx;
+	void *state;          /* the strategy's per-source state */
+
+	unsigned char *buf;   /* pending bytes of the current source: */
+	size_t cap, head, len; /* buf[head..len), compacted before reads */
+	size_t size;          /* chunk size of the current source */
+
+	int in_source;
+	uint32_t source;      /* index of the current source */
+	uint32_t next_source;
+	uint64_t seq;         /* seq of the next frame */
+	uint64_t offset;      /* source offset of buf[0] */
+	uint64_t frames;      /* DATA frames of this source */
+	uint64_t committed;   /* bytes committed for this source */
+	sg_sum_stream *sum;   /* over the whole source */
+	unsigned char meta[SG_FRAME_META_MAX];
+};
+
+int
+sg_oversize_parse(const char *s)
+{
+	if (strcmp(s, "split") == 0)
+		return SG_OVERSIZE_SPLIT;
+	if (strcmp(s, "keep") == 0)
+		return SG_OVERSIZE_KEEP;
+	if (strcmp(s, "error") == 0)
+		return SG_OVERSIZE_ERROR;
+	return -1;
+}
+
+const char *
+sg_oversize_name(int policy)
+{
+	switch (policy) {
+	case SG_OVERSIZE_KEEP: return "keep";
+	case SG_OVERSIZE_ERROR: return "error";
+	default: return "split";
+	}
+}
+
+uint64_t
+sg_chunk_auto_size(uint64_t source_size)
+{
+	uint64_t want, size = SG_CHUNK_AUTO_MIN;
+
+	if (source_size == UINT64_MAX)
+		return SG_CHUNK_AUTO_STREAM;
+	want = source_size / 16;
+	while (size < want && size < SG_CHUNK_AUTO_MAX)
+		size <<= 1;
+	return size;
+}
+
+sg_chunker *
+sg_chunker_new(const sg_chunk_opts *o, sg_emit_fn emit, void *ctx, sg_err *e)
+{
+	sg_chunker *c;
+
+	if (o->strategy == NULL)
+		return sg_err_set(e, SG_EUSAGE, "no strategy"), NULL;
+	if (o->size > SG_CHUNK_SIZE_MAX)
+		return sg_err_set(e, SG_EUSAGE, "chunk size above %u bytes", SG_CHUNK_SIZE_MAX), NULL;
+	if (o->records > 0 && !o->strategy->has_records)
+		return sg_err_set(e, SG_EUSAGE, "--records does not apply to strategy %s",
+		    o->strategy->name), NULL;
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return sg_err_set(e, SG_ENOMEM, "out of memory"), NULL;
+	c->opt = *o;
+	c->emit = emit;
+	c->ctx = ctx;
+	c->sum = sg_sum_stream_new();
+	if (o->strategy->state_size > 0)
+		c->state = calloc(1, o->strategy->state_size);
+	if (c->sum == NULL || (o->strategy->state_size > 0 && c->state == NULL)) {
+		sg_chunker_free(c);
+		return sg_err_set(e, SG_ENOMEM, "out of memory"), NULL;
+	}
+	return c;
+}
+
+void
+sg_chunker_free(sg_chunker *c)
+{
+	if (c == NULL)
+		return;
+	sg_sum_stream_free(c->sum);
+	free(c->state);
+	free(c->buf);
+	free(c);
+}
+
+static int
+grow(sg_chunker *c, size_t want, sg_err *e)
+{
+	unsigned char *p;
+
+	if (want <= c->cap)
+		return 0;
+	if ((p = realloc(c->buf, want)) == NULL)
+		return sg_err_set(e, SG_ENOMEM, "out of memory for a %zu-byte buffer", want);
+	c->buf = p;
+	c->cap = want;
+	return 0;
+}
+
+static int
+emit_meta(sg_chunker *c, int type, uint16_t flags, const sg_meta *m, sg_err *e)
+{
+	sg_frame_hdr h = { 0 };
+	int n = sg_meta_encode(m, c->meta, sizeof c->meta, e);
+
+	if (n < 0)
+		return n;
+	h.type = (uint8_t)type;
+	h.codec = SG_CODEC_NONE;
+	h.flags = flags;
+	h.source = c->source;
+	h.seq = c->seq++;
+	h.offset = c->offset;
+	h.size = h.stored = (uint32_t)n;
+	h.payload_sum = sg_sum(c->meta, (size_t)n);
+	return c->emit(c->ctx, &h, c->meta, e);
+}
+
+int
+sg_chunker_begin(sg_chunker *c, sg_meta *meta, sg_err *e)
+{
+	uint64_t known = (meta->have & SG_META_HAS(SG_META_SIZE)) ? meta->size : UINT64_MAX;
+	int rc;
+
+	if (c->in_source)
+		return sg_err_set(e, SG_EINTERNAL, "begin inside a source");
+	c->size = (size_t)(c->opt.size ? c->opt.size : sg_chunk_auto_size(known));
+	if ((rc = grow(c, c->size, e)) < 0)
+		return rc;
+	c->source = c->next_source++;
+	c->in_source = 1;
+	c->head = c->len = 0;
+	c->seq = 0;
+	c->offset = 0;
+	c->frames = 0;
+	c->committed = 0;
+	sg_sum_stream_reset(c->sum);
+	if (c->state != NULL)
+		memset(c->state, 0, c->opt.strategy->state_size);
+	if (c->opt.strategy->reset != NULL)
+		c->opt.strategy->reset(c->state);
+	sg_meta_set_word(meta, SG_META_STRATEGY, c->opt.strategy->name);
+	meta->chunk_size = c->size;
+	meta->records = c->opt.records;
+	meta->have |= SG_META_HAS(SG_META_CHUNK_SIZE) | SG_META_HAS(SG_META_RECORDS);
+	sg_meta_set_word(meta, SG_META_OVERSIZE, sg_oversize_name(c->opt.oversize));
+	return emit_meta(c, SG_TYPE_BEGIN, 0, meta, e);
+}
+
+size_t
+sg_chunker_space(sg_chunker *c, unsigned char **p)
+{
+	if (c->head > 0) {
+		c->len -= c->head;
+		memmove(c->buf, c->buf + c->head, c->len);
+		c->head = 0;
+	}
+	/* Keep mode may hold more than a window while a long record grows. */
+	if (c->len == c->cap && c->cap < SG_CHUNK_KEEP_MAX) {
+		size_t want = c->cap * 2 < SG_CHUNK_KEEP_MAX ? c->cap * 2 : SG_CHUNK_KEEP_MAX;
+		sg_err ignored;
+
+		(void)grow(c, want, &ignored); /* on failure, 0 bytes of space */
+	}
+	*p = c->buf + c->len;
+	/* Read no further than one window while cutting normally. */
+	if (c->len < c->size)
+		return c->size - c->len;
+	return c->cap - c->len;
+}
+
+static int
+emit_data(sg_chunker *c, size_t n, uint16_t flags, sg_err *e)
+{
+	sg_frame_hdr h = { 0 };
+	int rc;
+
+	h.type = SG_TYPE_DATA;
+	h.codec = SG_CODEC_NONE;
+	h.flags = flags;
+	h.source = c->source;
+	h.seq = c->seq++;
+	h.offset = c->offset;
+	h.size = h.stored = (uint32_t)n;
+	h.payload_sum = sg_sum(c->buf + c->head, n);
+	sg_sum_stream_update(c->sum, c->buf + c->head, n);
+	if ((rc = c->emit(c->ctx, &h, c->buf + c->head, e)) < 0)
+		return rc;
+	c->frames++;
+	c->offset += n;
+	c->head += n;
+	if (c->opt.strategy->consumed != NULL)
+		c->opt.strategy->consumed(c->state, n);
+	return 0;
+}
+
+/* Cut one chunk from the front of the buffer. Returns 1 if a chunk went out,
+ * 0 if more input is needed first, or an error. */
+static int
+cut_one(sg_chunker *c, int eof, sg_err *e)
+{
+	const sg_boundary_ops *s = c->opt.strategy;
+	size_t held = c->len - c->head;
+	size_t w = held < c->size ? held : c->size;
+	int at_end = eof && held <= c->size;
+	const unsigned char *p = c->buf + c->head;
+	size_t cut = s->find(c->state, p, w, at_end, c->opt.records);
+	int rc;
+
+	if (cut > 0)
+		return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
+	if (held < c->size && !eof)
+		return 0;
+	/* One record fills the whole window. */
+	switch (c->opt.oversize) {
+	case SG_OVERSIZE_ERROR:
+		return sg_err_set(e, SG_EDATA,
+		    "record at source offset %llu is larger than --size %zu "
+		    "(--oversize=error)", (unsigned long long)c->offset, c->size);
+	case SG_OVERSIZE_KEEP:
+		cut = s->find(c->state, p, held, eof, 1);
+		if (cut > 0)
+			return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
+		if (held >= SG_CHUNK_KEEP_MAX)
+			return sg_err_set(e, SG_EDATA,
+			    "record at source offset %llu exceeds the %u MiB cap of "
+			    "--oversize=keep", (unsigned long long)c->offset,
+			    SG_CHUNK_KEEP_MAX >> 20);
+		return 0;
+	default:
+		cut = sg_utf8_cut(p, w, at_end);
+		if (cut == 0)
+			cut = w;
+		return (rc = emit_data(c, cut, SG_FLAG_OVERSIZE, e)) < 0 ? rc : 1;
+	}
+}
+
+int
+sg_chunker_commit(sg_chunker *c, size_t n, sg_err *e)
+{
+	int rc;
+
+	c->len += n;
+	c->committed += n;
+	while (c->len - c->head >= c->size)
+		if ((rc = cut_one(c, 0, e)) <= 0)
+			return rc;
+	return 0;
+}
+
+int
+sg_chunker_drain(sg_chunker *c, sg_err *e)
+{
+	const sg_boundary_ops *s = c->opt.strategy;
+	int rc;
+
+	while (c->len > c->head) {
+		size_t held = c->len - c->head;
+		size_t w = held < c->size ? held : c->size;
+		size_t cut = s->find(c->state, c->buf + c->head, w, 0, c->opt.records);
+
+		if (cut == 0)
+			return 0;
+		if ((rc = emit_data(c, cut, 0, e)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+sg_chunker_end(sg_chunker *c, int last, sg_err *e)
+{
+	sg_meta m;
+	int rc;
+
+	if (!c->in_source)
+		return sg_err_set(e, SG_EINTERNAL, "end outside a source");
+	while (c->len > c->head) {
+		if ((rc = cut_one(c, 1, e)) < 0)
+			return rc;
+		if (rc == 0)
+			return sg_err_set(e, SG_EINTERNAL, "no cut at end of input");
+	}
+	sg_meta_clear(&m);
+	m.total = c->offset;
+	m.frames = c->frames;
+	m.source_sum = sg_sum_stream_digest(c->sum);
+	m.have = SG_META_HAS(SG_META_TOTAL) | SG_META_HAS(SG_META_FRAMES) |
+	    SG_META_HAS(SG_META_SOURCE_SUM);
+	c->in_source = 0;
+	return emit_meta(c, SG_TYPE_END, last ? SG_FLAG_LAST : 0, &m, e);
+}
+
+uint64_t
+sg_chunker_consumed(const sg_chunker *c)
+{
+	return c->committed;
+}

@@ -1,0 +1,31 @@
+/* diag.h: how the tools talk to the user. Used by cmd/ only: the library
+ * itself never prints. Every message is one line on stderr:
+ *   sg-decode: FILE: frame 12 at offset 1048576: payload checksum mismatch
+ */
+#ifndef SG_DIAG_H
+#define SG_DIAG_H
+
+#include "err.h"
+
+#define SG_VERSION "0.1.0"
+
+/* Set the program name once, from argv[0]'s last component. */
+void sg_diag_init(const char *argv0);
+const char *sg_progname(void);
+
+/* "prog: msg" */
+void sg_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "prog: what: [frame N at offset X: ]msg" for an sg_err. Says nothing
+ * for SG_EPIPE (the reader went away, as with head). Returns the exit
+ * status for e. */
+int sg_report(const char *what, const sg_err *e);
+
+/* Print "prog (sg) VERSION" to stdout. */
+void sg_print_version(void);
+
+/* Refuse binary output to a terminal, as zstd does: returns 0 when fd 1 is
+ * not a terminal, else reports and returns the usage exit status. */
+int sg_refuse_tty_output(void);
+
+#endif

@@ -1,0 +1,156 @@
+#include "reader.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io.h"
+#include "sum.h"
+
+#define READER_BUF_MIN (256u << 10)
+
+struct sg_reader {
+	sg_read_fn read;
+	void *ctx;
+	unsigned char *buf;
+	size_t cap, pos, len;  /* unread bytes are buf[pos..len) */
+	uint64_t consumed;     /* input offset of buf[pos] */
+	uint64_t frames;
+	int eof, failed;
+};
+
+ssize_t
+sg_reader_fd(void *ctx, void *buf, size_t n, sg_err *e)
+{
+	return sg_io_read(*(int *)ctx, buf, n, e);
+}
+
+sg_reader *
+sg_reader_new(sg_read_fn read, void *ctx)
+{
+	sg_reader *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return NULL;
+	r->read = read;
+	r->ctx = ctx;
+	r->cap = READER_BUF_MIN;
+	if ((r->buf = malloc(r->cap)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+sg_reader_free(sg_reader *r)
+{
+	if (r == NULL)
+		return;
+	free(r->buf);
+	free(r);
+}
+
+uint64_t
+sg_reader_tell(const sg_reader *r)
+{
+	return r->consumed;
+}
+
+uint64_t
+sg_reader_count(const sg_reader *r)
+{
+	return r->frames;
+}
+
+/* Make at least want bytes available at buf[pos]. Returns 1 when they are,
+ * 0 when the input ended first, or an error. want is bounded by the frame
+ * limits, which the caller checked. */
+static int
+fill(sg_reader *r, size_t want, sg_err *e)
+{
+	while (r->len - r->pos < want) {
+		ssize_t n;
+
+		if (r->eof)
+			return 0;
+		if (r->cap - r->pos < want) {
+			/* Compact, then grow if one frame needs more room. */
+			memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+			r->len -= r->pos;
+			r->pos = 0;
+			if (r->cap < want) {
+				/* Room for read-ahead too, so compaction
+				 * moves little. */
+				size_t cap = want + READER_BUF_MIN;
+				unsigned char *p = realloc(r->buf, cap);
+
+				if (p == NULL)
+					return sg_err_set(e, SG_ENOMEM,
+					    "out of memory for a %zu-byte frame", want);
+				r->buf = p;
+				r->cap = cap;
+			}
+		}
+		n = r->read(r->ctx, r->buf + r->len, r->cap - r->len, e);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			r->eof = 1;
+		r->len += (size_t)n;
+	}
+	return 1;
+}
+
+static int
+fail(sg_reader *r, int rc, sg_err *e)
+{
+	r->failed = 1;
+	e->frame = r->frames;
+	e->offset = r->consumed;
+	return rc;
+}
+
+static int
+truncated(sg_reader *r, const char *what, sg_err *e)
+{
+	return fail(r, sg_err_set(e, SG_EDATA, "truncated %s (input ends after %zu of its bytes)",
+	    what, r->len - r->pos), e);
+}
+
+int
+sg_reader_next(sg_reader *r, sg_frame *f, sg_err *e)
+{
+	uint16_t hdr_len;
+	uint32_t frame_size;
+	const unsigned char *p;
+	int rc;
+
+	if (r->failed)
+		return sg_err_set(e, SG_EINTERNAL, "read after a failure");
+	if ((rc = fill(r, 1, e)) <= 0)
+		return rc < 0 ? fail(r, rc, e) : 0;
+	if ((rc = fill(r, 10, e)) <= 0)
+		return rc < 0 ? fail(r, rc, e) : truncated(r, "frame header", e);
+	p = r->buf + r->pos;
+	if ((rc = sg_frame_peek(p, &frame_size, e)) < 0 ||
+	    (rc = sg_frame_hdr_len(p, &hdr_len, e)) < 0)
+		return fail(r, rc, e);
+	if ((rc = fill(r, hdr_len, e)) <= 0)
+		return rc < 0 ? fail(r, rc, e) : truncated(r, "frame header", e);
+	p = r->buf + r->pos;
+	if ((rc = sg_frame_decode(p, hdr_len, &f->h, e)) < 0)
+		return fail(r, rc, e);
+	/* Limits are checked: the whole frame may now be held. */
+	if ((rc = fill(r, (size_t)sg_frame_wire_len(&f->h), e)) <= 0)
+		return rc < 0 ? fail(r, rc, e) : truncated(r, "frame payload", e);
+	p = r->buf + r->pos;
+	f->raw = p;
+	f->payload = p + hdr_len;
+	if (sg_frame_inline(&f->h) && sg_sum(f->payload, f->h.size) != f->h.payload_sum)
+		return fail(r, sg_err_set(e, SG_EDATA, "payload checksum mismatch"), e);
+	f->index = r->frames++;
+	f->at = r->consumed;
+	r->pos += (size_t)sg_frame_wire_len(&f->h);
+	r->consumed += sg_frame_wire_len(&f->h);
+	return 1;
+}

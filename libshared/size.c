@@ -1,0 +1,113 @@
+#include "size.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Digits only, into *out; the end of the digits in *end. */
+static int
+parse_digits(const char *s, uint64_t *out, const char **end)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -2;
+		v = v * 10 + d;
+	}
+	*out = v;
+	*end = p;
+	return 0;
+}
+
+static int
+suffix_shift(const char *p, unsigned *shift)
+{
+	static const struct { const char *s; unsigned shift; } tab[] = {
+		{ "", 0 }, { "B", 0 },
+		{ "K", 10 }, { "KB", 10 }, { "KiB", 10 }, { "k", 10 },
+		{ "M", 20 }, { "MB", 20 }, { "MiB", 20 },
+		{ "G", 30 }, { "GB", 30 }, { "GiB", 30 },
+		{ "T", 40 }, { "TB", 40 }, { "TiB", 40 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof tab / sizeof tab[0]; i++) {
+		if (strcmp(p, tab[i].s) == 0) {
+			*shift = tab[i].shift;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+range_check(const char *s, uint64_t v, uint64_t min, uint64_t max, sg_err *e)
+{
+	if (v < min || v > max)
+		return sg_err_set(e, SG_EUSAGE, "'%s' is out of range (%llu..%llu)", s,
+		    (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+int
+sg_size_parse(const char *s, uint64_t min, uint64_t max, uint64_t *out, sg_err *e)
+{
+	const char *end;
+	uint64_t v;
+	unsigned shift;
+	int rc = parse_digits(s, &v, &end);
+
+	if (rc == -2)
+		return sg_err_set(e, SG_EUSAGE, "'%s' is too large", s);
+	if (rc < 0 || suffix_shift(end, &shift) < 0)
+		return sg_err_set(e, SG_EUSAGE,
+		    "'%s' is not a size (digits with an optional K, M, G or T suffix)", s);
+	if (shift > 0 && v > (UINT64_MAX >> shift))
+		return sg_err_set(e, SG_EUSAGE, "'%s' is too large", s);
+	v <<= shift;
+	if ((rc = range_check(s, v, min, max, e)) < 0)
+		return rc;
+	*out = v;
+	return 0;
+}
+
+int
+sg_count_parse(const char *s, uint64_t min, uint64_t max, uint64_t *out, sg_err *e)
+{
+	const char *end;
+	uint64_t v;
+	int rc = parse_digits(s, &v, &end);
+
+	if (rc == -2)
+		return sg_err_set(e, SG_EUSAGE, "'%s' is too large", s);
+	if (rc < 0 || *end != '\0')
+		return sg_err_set(e, SG_EUSAGE, "'%s' is not a whole number", s);
+	if ((rc = range_check(s, v, min, max, e)) < 0)
+		return rc;
+	*out = v;
+	return 0;
+}
+
+char *
+sg_size_format(uint64_t n, char *buf, size_t cap)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)n;
+	unsigned u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, cap, "%llu B", (unsigned long long)n);
+	else
+		snprintf(buf, cap, "%.1f %s", v, unit[u]);
+	return buf;
+}

@@ -1,0 +1,83 @@
+#include "utf8.h"
+
+/* Expected length of a sequence from its lead byte, 0 if it cannot lead. */
+static size_t
+lead_len(unsigned char b)
+{
+	if (b < 0x80)
+		return 1;
+	if (b >= 0xC2 && b <= 0xDF)
+		return 2;
+	if (b >= 0xE0 && b <= 0xEF)
+		return 3;
+	if (b >= 0xF0 && b <= 0xF4)
+		return 4;
+	return 0;
+}
+
+/* Whether b may follow lead as the second byte (RFC 3629 table). */
+static int
+second_ok(unsigned char lead, unsigned char b)
+{
+	switch (lead) {
+	case 0xE0: return b >= 0xA0 && b <= 0xBF;
+	case 0xED: return b >= 0x80 && b <= 0x9F;
+	case 0xF0: return b >= 0x90 && b <= 0xBF;
+	case 0xF4: return b >= 0x80 && b <= 0x8F;
+	default: return (b & 0xC0) == 0x80;
+	}
+}
+
+/* How many bytes after the lead at buf[0] (within len) are valid
+ * continuation bytes, up to want-1. */
+static size_t
+valid_tail(const unsigned char *buf, size_t len, size_t want)
+{
+	size_t i;
+
+	for (i = 1; i < want && i < len; i++) {
+		if (i == 1 ? !second_ok(buf[0], buf[1]) : (buf[i] & 0xC0) != 0x80)
+			break;
+	}
+	return i;
+}
+
+size_t
+sg_utf8_unit(const unsigned char *buf, size_t len)
+{
+	size_t want, got;
+
+	if (len == 0)
+		return 0;
+	want = lead_len(buf[0]);
+	if (want <= 1)
+		return 1;
+	got = valid_tail(buf, len, want);
+	if (got == want)
+		return want;
+	if (got == len)
+		return 0;  /* valid so far, cut short by the window */
+	return 1;
+}
+
+size_t
+sg_utf8_cut(const unsigned char *buf, size_t len, int eof)
+{
+	size_t i, back;
+
+	if (eof || len == 0)
+		return len;
+	/* A character cut short by len has its lead at most 3 bytes back. */
+	for (back = 1; back <= 3 && back <= len; back++) {
+		size_t want;
+
+		i = len - back;
+		if ((buf[i] & 0xC0) == 0x80)
+			continue;
+		want = lead_len(buf[i]);
+		if (want > back && valid_tail(buf + i, back, want) == back)
+			return i;
+		return len;
+	}
+	return len;
+}
