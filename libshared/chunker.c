@@ -13,7 +13,8 @@ struct sg_chunker {
 	void *state;          /* the strategy's per-source state */
 
 	unsigned char *buf;   /* pending bytes of the current source: */
-	size_t cap, head, len; /* buf[head..len), compacted before reads */
+	size_t cap, head, len; /* buf[head..len), realigned before reads */
+	int realign;          /* a cut was taken since the last realignment */
 	size_t size;          /* chunk size of the current source */
 
 	int in_source;
@@ -100,17 +101,33 @@ sg_chunker_free(sg_chunker *c)
 	free(c);
 }
 
+/* The buffer is page-aligned, and the bytes held are placed so that the
+ * next read lands on a page boundary: copying from the page cache into a
+ * misaligned buffer is several times slower. */
+#define BUF_ALIGN 4096u
+
+static size_t
+round_up(size_t n)
+{
+	return (n + BUF_ALIGN - 1) & ~(size_t)(BUF_ALIGN - 1);
+}
+
+/* Make room for want bytes of data; what is held keeps its place. */
 static int
 grow(sg_chunker *c, size_t want, sg_err *e)
 {
-	unsigned char *p;
+	size_t cap = round_up(want) + BUF_ALIGN;
+	void *p;
 
-	if (want <= c->cap)
+	if (cap <= c->cap)
 		return 0;
-	if ((p = realloc(c->buf, want)) == NULL)
-		return sg_err_set(e, SG_ENOMEM, "out of memory for a %zu-byte buffer", want);
+	if (posix_memalign(&p, BUF_ALIGN, cap) != 0)
+		return sg_err_set(e, SG_ENOMEM, "out of memory for a %zu-byte buffer", cap);
+	if (c->len > c->head)
+		memcpy((unsigned char *)p + c->head, c->buf + c->head, c->len - c->head);
+	free(c->buf);
 	c->buf = p;
-	c->cap = want;
+	c->cap = cap;
 	return 0;
 }
 
@@ -167,22 +184,32 @@ sg_chunker_begin(sg_chunker *c, sg_meta *meta, sg_err *e)
 size_t
 sg_chunker_space(sg_chunker *c, unsigned char **p)
 {
-	if (c->head > 0) {
-		c->len -= c->head;
-		memmove(c->buf, c->buf + c->head, c->len);
-		c->head = 0;
+	size_t held = c->len - c->head;
+
+	/* Realign after a cut, not after every read: a live input that
+	 * trickles in must not move the same bytes again and again. */
+	if (c->realign || c->len == c->cap) {
+		size_t start = round_up(held) - held;
+
+		memmove(c->buf + start, c->buf + c->head, held);
+		c->head = start;
+		c->len = start + held;
+		c->realign = 0;
 	}
 	/* Keep mode may hold more than a window while a long record grows. */
-	if (c->len == c->cap && c->cap < SG_CHUNK_KEEP_MAX) {
-		size_t want = c->cap * 2 < SG_CHUNK_KEEP_MAX ? c->cap * 2 : SG_CHUNK_KEEP_MAX;
+	if (c->len == c->cap && c->cap - BUF_ALIGN < SG_CHUNK_KEEP_MAX) {
+		size_t want = 2 * (c->cap - BUF_ALIGN);
 		sg_err ignored;
 
+		if (want > SG_CHUNK_KEEP_MAX)
+			want = SG_CHUNK_KEEP_MAX;
 		(void)grow(c, want, &ignored); /* on failure, 0 bytes of space */
 	}
 	*p = c->buf + c->len;
-	/* Read no further than one window while cutting normally. */
-	if (c->len < c->size)
-		return c->size - c->len;
+	/* Read no further than one window while cutting normally; head is
+	 * below BUF_ALIGN here, so the window fits. */
+	if (held < c->size)
+		return c->size - held;
 	return c->cap - c->len;
 }
 
@@ -206,6 +233,7 @@ emit_data(sg_chunker *c, size_t n, uint16_t flags, sg_err *e)
 	c->frames++;
 	c->offset += n;
 	c->head += n;
+	c->realign = 1;
 	if (c->opt.strategy->consumed != NULL)
 		c->opt.strategy->consumed(c->state, n);
 	return 0;
