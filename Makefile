@@ -69,6 +69,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit unit-san
 	$(MAKE) cli cli-san
+	$(MAKE) fuzz-smoke
 	$(MAKE) lint
 
 unit: $(addprefix $(B)/unit/,$(UNITS))
@@ -123,3 +124,34 @@ uninstall:
 
 clean:
 	rm -rf bin build
+
+# Fuzzing (libFuzzer, with ASan and UBSan): `make fuzz FUZZ_SECONDS=N` runs
+# every target for N seconds, seeded from tests/vectors and ../shared/corpora.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FB      := build/fuzz
+FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -g -O1 -Ilibshared \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(FB)/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p $(FB)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+.PHONY: fuzz fuzz-smoke
+fuzz: $(addprefix $(FB)/,$(FUZZERS))
+	@set -e; for f in $(FUZZERS); do \
+	  mkdir -p $(FB)/corpus/$$f; \
+	  echo "== $$f: regressions, then $(FUZZ_SECONDS) s of fuzzing"; \
+	  $(FB)/$$f tests/fuzz/regress/* > $(FB)/$$f.log 2>&1 || { cat $(FB)/$$f.log; exit 1; }; \
+	  $(FB)/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 \
+	    -artifact_prefix=$(FB)/ $(FB)/corpus/$$f tests/vectors tests/fuzz/seeds \
+	    ../shared/corpora/utf8 > $(FB)/$$f.log 2>&1 || { tail -n 40 $(FB)/$$f.log; exit 1; }; \
+	  tail -n 1 $(FB)/$$f.log; \
+	done
+
+# A short run of every target; make check calls it when clang is present.
+fuzz-smoke:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	  $(MAKE) fuzz FUZZ_SECONDS=10; \
+	else echo "fuzz-smoke: no $(FUZZ_CC), skipped"; fi

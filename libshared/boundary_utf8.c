@@ -10,6 +10,16 @@ utf8_find(void *st, const unsigned char *buf, size_t len, int eof,
 	uint64_t n;
 
 	(void)st;
+	/* A window of nothing but continuation bytes may be the tail of a
+	 * character that an oversize split cut short: no cut is safe in it. */
+	if (!eof && len <= 3) {
+		size_t i = 0;
+
+		while (i < len && (buf[i] & 0xC0) == 0x80)
+			i++;
+		if (i == len)
+			return 0;
+	}
 	if (max_records == 0)
 		return sg_utf8_cut(buf, len, eof);
 	/* Only the chunker's "first record" query for --oversize=keep comes

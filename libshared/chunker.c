@@ -131,14 +131,13 @@ grow(sg_chunker *c, size_t want, sg_err *e)
 	return 0;
 }
 
+/* Send one frame of the current source, next in sequence. */
 static int
-emit_meta(sg_chunker *c, int type, uint16_t flags, const sg_meta *m, sg_err *e)
+emit_frame(sg_chunker *c, int type, uint16_t flags, const unsigned char *payload,
+	   size_t n, sg_err *e)
 {
 	sg_frame_hdr h = { 0 };
-	int n = sg_meta_encode(m, c->meta, sizeof c->meta, e);
 
-	if (n < 0)
-		return n;
 	h.type = (uint8_t)type;
 	h.codec = SG_CODEC_NONE;
 	h.flags = flags;
@@ -146,8 +145,16 @@ emit_meta(sg_chunker *c, int type, uint16_t flags, const sg_meta *m, sg_err *e)
 	h.seq = c->seq++;
 	h.offset = c->offset;
 	h.size = h.stored = (uint32_t)n;
-	h.payload_sum = sg_sum(c->meta, (size_t)n);
-	return c->emit(c->ctx, &h, c->meta, e);
+	h.payload_sum = sg_sum(payload, n);
+	return c->emit(c->ctx, &h, payload, e);
+}
+
+static int
+emit_meta(sg_chunker *c, int type, uint16_t flags, const sg_meta *m, sg_err *e)
+{
+	int n = sg_meta_encode(m, c->meta, sizeof c->meta, e);
+
+	return n < 0 ? n : emit_frame(c, type, flags, c->meta, (size_t)n, e);
 }
 
 int
@@ -216,19 +223,11 @@ sg_chunker_space(sg_chunker *c, unsigned char **p)
 static int
 emit_data(sg_chunker *c, size_t n, uint16_t flags, sg_err *e)
 {
-	sg_frame_hdr h = { 0 };
+	const unsigned char *p = c->buf + c->head;
 	int rc;
 
-	h.type = SG_TYPE_DATA;
-	h.codec = SG_CODEC_NONE;
-	h.flags = flags;
-	h.source = c->source;
-	h.seq = c->seq++;
-	h.offset = c->offset;
-	h.size = h.stored = (uint32_t)n;
-	h.payload_sum = sg_sum(c->buf + c->head, n);
-	sg_sum_stream_update(c->sum, c->buf + c->head, n);
-	if ((rc = c->emit(c->ctx, &h, c->buf + c->head, e)) < 0)
+	sg_sum_stream_update(c->sum, p, n);
+	if ((rc = emit_frame(c, SG_TYPE_DATA, flags, p, n, e)) < 0)
 		return rc;
 	c->frames++;
 	c->offset += n;
