@@ -94,8 +94,11 @@ lint:
 demo: deps all
 	scripts/demo.sh
 
-bench: all
+bench: all $(B)/latency
 	bench/run.sh
+
+$(B)/latency: bench/latency.c | $(B)/lib
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $<
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -8,7 +8,6 @@
  * to check the "live" guarantee: a record reaches the end of the pipeline
  * within milliseconds, not when a buffer fills.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
