@@ -26,21 +26,28 @@ static const struct option longopts[] = {
 };
 
 static void
+synopsis(FILE *out)
+{
+	fprintf(out,
+	    "usage: %s [-s STRATEGY] [-b SIZE] [-n RECORDS] [--oversize=split|keep|error]\n"
+	    "                [FILE...]\n", sg_progname());
+}
+
+static void
 usage(FILE *out)
 {
 	size_t i;
 
+	synopsis(out);
 	fprintf(out,
-	    "usage: %s [-s STRATEGY] [-b SIZE] [-n RECORDS] [--oversize=split|keep|error]\n"
-	    "                [FILE...]\n"
 	    "Cut each FILE (or stdin, or '-') into sg frames on stdout, only at safe\n"
 	    "boundaries. Decode with sg-decode.\n\n"
-	    "  -s, --strategy=NAME    where to cut (default lines):\n", sg_progname());
+	    "  -s, --strategy=NAME    where to cut (default lines):\n");
 	for (i = 0; sg_boundary_all[i] != NULL; i++)
 		fprintf(out, "                           %-6s %s\n",
 		    sg_boundary_all[i]->name, sg_boundary_all[i]->summary);
 	fprintf(out,
-	    "  -b, --size=SIZE        largest chunk, with K, M or G suffix, or 'auto'\n"
+	    "  -b, --size=SIZE        largest chunk, with a K, M or G suffix, or 'auto'\n"
 	    "                         (64K..4M by input size); default 1M, at most 64M\n"
 	    "  -n, --records=N        at most N records (lines) per chunk\n"
 	    "      --oversize=POLICY  a record larger than SIZE is split at a character\n"
@@ -49,7 +56,7 @@ usage(FILE *out)
 	    "  -h, --help             show this help and exit\n"
 	    "  -V, --version          show the version and exit\n\n"
 	    "Exit status: 0 success, 64 usage, 65 bad input (--oversize=error),\n"
-	    "66 cannot open an input, 74 I/O error.\n");
+	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error.\n");
 }
 
 static int
@@ -57,7 +64,8 @@ usage_error(const sg_err *e)
 {
 	if (e != NULL)
 		sg_report(NULL, e);
-	usage(stderr);
+	synopsis(stderr);
+	fprintf(stderr, "Try '%s --help' for more.\n", sg_progname());
 	return sg_exit_status(SG_EUSAGE);
 }
 
@@ -120,7 +128,7 @@ open_next(char **files, int nfiles, int *i, int *status)
 		sg_err_clear(&e);
 		if ((fd = sg_io_open_input(files[*i], &e)) >= 0)
 			return fd;
-		*status = sg_report(files[*i], &e);
+		*status = sg_report(sg_display_name(files[*i]), &e);
 	}
 	return -1;
 }
@@ -145,14 +153,14 @@ run(sg_chunker *c, char **files, int nfiles)
 		if (fd != STDIN_FILENO)
 			close(fd);
 		if (rc < 0)
-			return sg_report(name, &e);
+			return sg_report(sg_display_name(name), &e);
 		/* END says whether this is the stream's last source, so look
 		 * for the next openable input first. */
 		next_fd = open_next(files, nfiles, &j, &status);
 		if ((rc = sg_chunker_end(c, next_fd < 0, &e)) < 0) {
 			if (next_fd > STDIN_FILENO)
 				close(next_fd);
-			return sg_report(name, &e);
+			return sg_report(sg_display_name(name), &e);
 		}
 		fd = next_fd;
 		i = j;
@@ -169,7 +177,7 @@ main(int argc, char **argv)
 	sg_err e;
 	int ch, out = STDOUT_FILENO, status;
 
-	sg_diag_init(argv[0]);
+	sg_diag_init(argv);
 	sg_err_clear(&e);
 	while ((ch = getopt_long(argc, argv, "b:hn:s:V", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -1,4 +1,5 @@
 /* sg-decode: verify sg frames and write back the original bytes. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,24 +20,30 @@ static const struct option longopts[] = {
 };
 
 static void
+synopsis(FILE *out)
+{
+	fprintf(out, "usage: %s [-l] [FILE...]\n", sg_progname());
+}
+
+static void
 usage(FILE *out)
 {
+	synopsis(out);
 	fprintf(out,
-	    "usage: %s [-l] [FILE...]\n"
 	    "Verify the sg stream in each FILE (or stdin, or '-') and write the\n"
 	    "original bytes to stdout.\n\n"
 	    "  -l, --list     write one JSON object per frame instead (NDJSON)\n"
 	    "  -h, --help     show this help and exit\n"
 	    "  -V, --version  show the version and exit\n\n"
 	    "Exit status: 0 success, 64 usage, 65 corrupt or truncated input,\n"
-	    "66 cannot open an input, 74 I/O error.\n", sg_progname());
+	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error.\n");
 }
 
 /* Decode one input; everything verified before a defect has been written. */
 static int
 decode(const char *path, int list)
 {
-	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	const char *name = sg_display_name(path);
 	sg_reader *r = NULL;
 	sg_verify *v = NULL;
 	sg_frame f;
@@ -61,9 +68,14 @@ decode(const char *path, int list)
 		}
 		if ((rc = sg_verify_frame(v, &f, f.payload, &m, &e)) < 0)
 			break;
-		if (list)
+		if (list) {
 			sg_list_frame(stdout, &f, &m);
-		else if (f.h.type == SG_TYPE_DATA &&
+			if (ferror(stdout)) {
+				rc = errno == EPIPE ? sg_err_set(&e, SG_EPIPE, "broken pipe")
+				    : sg_err_set(&e, SG_EIO, "write error: %s", strerror(errno));
+				break;
+			}
+		} else if (f.h.type == SG_TYPE_DATA &&
 		    (rc = sg_io_write_all(STDOUT_FILENO, f.payload + f.h.context,
 		    f.h.size - f.h.context, &e)) < 0)
 			break;
@@ -83,7 +95,7 @@ main(int argc, char **argv)
 {
 	int ch, list = 0, status = 0, i;
 
-	sg_diag_init(argv[0]);
+	sg_diag_init(argv);
 	while ((ch = getopt_long(argc, argv, "hlV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -96,7 +108,8 @@ main(int argc, char **argv)
 			sg_print_version();
 			return 0;
 		default:
-			usage(stderr);
+			synopsis(stderr);
+			fprintf(stderr, "Try '%s --help' for more.\n", sg_progname());
 			return 64;
 		}
 	}
@@ -111,8 +124,13 @@ main(int argc, char **argv)
 
 		if (rc != 0 && (status == 0 || status == 66))
 			status = rc;
-		if (rc == 74 && list == 0)
+		if (rc == 74)
 			break;
+	}
+	if (fflush(stdout) != 0 && status == 0) {
+		if (errno != EPIPE)
+			sg_warnx("write error: %s", strerror(errno));
+		status = 74;
 	}
 	return status;
 }

@@ -8,14 +8,22 @@
 static const char *progname = "sg";
 
 void
-sg_diag_init(const char *argv0)
+sg_diag_init(char *argv[])
 {
-	const char *slash;
+	char *slash;
 
-	if (argv0 == NULL || *argv0 == '\0')
+	if (argv[0] == NULL || *argv[0] == '\0')
 		return;
-	slash = strrchr(argv0, '/');
-	progname = slash != NULL ? slash + 1 : argv0;
+	slash = strrchr(argv[0], '/');
+	if (slash != NULL)
+		argv[0] = slash + 1;
+	progname = argv[0];
+}
+
+const char *
+sg_display_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdin)" : path;
 }
 
 const char *

@@ -9,9 +9,13 @@
 
 #define SG_VERSION "0.1.0"
 
-/* Set the program name once, from argv[0]'s last component. */
-void sg_diag_init(const char *argv0);
+/* Set the program name once, from argv[0]'s last component, and point
+ * argv[0] at it so that getopt's messages use the same name. */
+void sg_diag_init(char *argv[]);
 const char *sg_progname(void);
+
+/* How messages name an input: "(stdin)" for "-", else the path. */
+const char *sg_display_name(const char *path);
 
 /* "prog: msg" */
 void sg_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

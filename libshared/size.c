@@ -25,25 +25,24 @@ parse_digits(const char *s, uint64_t *out, const char **end)
 	return 0;
 }
 
+/* K, M, G, T in either case, alone or followed by B or iB: powers of 1024. */
 static int
 suffix_shift(const char *p, unsigned *shift)
 {
-	static const struct { const char *s; unsigned shift; } tab[] = {
-		{ "", 0 }, { "B", 0 },
-		{ "K", 10 }, { "KB", 10 }, { "KiB", 10 }, { "k", 10 },
-		{ "M", 20 }, { "MB", 20 }, { "MiB", 20 },
-		{ "G", 30 }, { "GB", 30 }, { "GiB", 30 },
-		{ "T", 40 }, { "TB", 40 }, { "TiB", 40 },
-	};
-	size_t i;
+	static const char units[] = "kmgt";
+	const char *u;
 
-	for (i = 0; i < sizeof tab / sizeof tab[0]; i++) {
-		if (strcmp(p, tab[i].s) == 0) {
-			*shift = tab[i].shift;
-			return 0;
-		}
+	if (*p == '\0' || strcmp(p, "B") == 0) {
+		*shift = 0;
+		return 0;
 	}
-	return -1;
+	if ((u = strchr(units, tolower((unsigned char)*p))) == NULL)
+		return -1;
+	p++;
+	if (*p != '\0' && strcmp(p, "B") != 0 && strcmp(p, "iB") != 0)
+		return -1;
+	*shift = 10 * (unsigned)(u - units + 1);
+	return 0;
 }
 
 static int

@@ -6,7 +6,7 @@
 #include "sum.h"
 
 struct sg_verify {
-	int seen_frame;      /* any frame at all */
+	int seen_source;     /* any BEGIN at all */
 	int in_source;
 	int stream_open;     /* a source ended without the last flag */
 	uint32_t source;     /* current (or last) source index */
@@ -77,6 +77,7 @@ begin(sg_verify *v, const sg_frame *f, const sg_meta *m, sg_err *e)
 	if (f->h.seq != 0)
 		return BAD("BEGIN with sequence %llu, not 0", (unsigned long long)f->h.seq);
 	v->in_source = 1;
+	v->seen_source = 1;
 	v->source = f->h.source;
 	v->seq = 1;
 	v->offset = f->h.offset;
@@ -135,7 +136,6 @@ sg_verify_frame(sg_verify *v, const sg_frame *f, const unsigned char *payload,
 	sg_meta *m = meta != NULL ? meta : &v->scratch;
 	int rc;
 
-	v->seen_frame = 1;
 	if (f->h.type == SG_TYPE_DATA)
 		return data(v, f, payload, e);
 	if (f->h.type != SG_TYPE_BEGIN && f->h.type != SG_TYPE_END &&
@@ -157,8 +157,9 @@ sg_verify_frame(sg_verify *v, const sg_frame *f, const unsigned char *payload,
 int
 sg_verify_finish(sg_verify *v, uint64_t frames, uint64_t at, sg_err *e)
 {
-	if (!v->seen_frame)
-		return sg_err_at(e, SG_EDATA, frames, at, "empty input: no sg frames");
+	if (!v->seen_source)
+		return sg_err_at(e, SG_EDATA, frames, at,
+		    frames == 0 ? "empty input: no sg frames" : "no source in the input (no BEGIN)");
 	if (v->in_source)
 		return sg_err_at(e, SG_EDATA, frames, at,
 		    "truncated: input ends inside source %u (no END)", v->source);
