@@ -22,13 +22,14 @@ typedef struct sg_boundary_ops {
 	/* Start a new source. st points to state_size zeroed bytes. */
 	void (*reset)(void *st);
 
-	/* The best cut in buf[0..len): the largest p in 1..len at which a
-	 * record ends, such that buf[0..p) holds at most max_records records
-	 * (0: no limit). If eof, the input ends at len, which is therefore a
-	 * record end. Returns 0 when no record ends in the window. buf[0]
-	 * always starts a record, or continues one cut as oversize. */
-	size_t (*find)(void *st, const unsigned char *buf, size_t len, int eof,
-		       uint64_t max_records);
+	/* The best cut in the window buf[0..len): the largest p in 1..len
+	 * at which a record ends, such that buf[0..p) holds at most
+	 * max_records records (0: no limit). avail >= len bytes are
+	 * readable at buf, as lookahead. If eof, the input ends at avail.
+	 * Returns 0 when no record ends in the window. buf[0] always starts
+	 * a record, or continues one cut as oversize. */
+	size_t (*find)(void *st, const unsigned char *buf, size_t len, size_t avail,
+		       int eof, uint64_t max_records);
 
 	/* The chunker emitted buf[0..n): strategies that cache scan state
 	 * rebase it. May be NULL. */

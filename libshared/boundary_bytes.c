@@ -2,10 +2,10 @@
 #include "boundary.h"
 
 static size_t
-bytes_find(void *st, const unsigned char *buf, size_t len, int eof,
+bytes_find(void *st, const unsigned char *buf, size_t len, size_t avail, int eof,
 	   uint64_t max_records)
 {
-	(void)st; (void)buf; (void)eof;
+	(void)st; (void)buf; (void)avail; (void)eof;
 	if (max_records > 0 && max_records < len)
 		return (size_t)max_records;
 	return len;

@@ -13,13 +13,14 @@ last_newline(const unsigned char *buf, size_t len)
 }
 
 static size_t
-lines_find(void *st, const unsigned char *buf, size_t len, int eof,
+lines_find(void *st, const unsigned char *buf, size_t len, size_t avail, int eof,
 	   uint64_t max_records)
 {
 	const unsigned char *p = buf, *end = buf + len;
 	uint64_t n;
 
 	(void)st;
+	eof = eof && len == avail; /* only then does the window end the input */
 	if (max_records == 0)
 		return eof ? len : last_newline(buf, len);
 	for (n = 0; n < max_records; n++) {

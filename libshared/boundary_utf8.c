@@ -3,32 +3,22 @@
 #include "utf8.h"
 
 static size_t
-utf8_find(void *st, const unsigned char *buf, size_t len, int eof,
+utf8_find(void *st, const unsigned char *buf, size_t len, size_t avail, int eof,
 	  uint64_t max_records)
 {
 	size_t p = 0;
 	uint64_t n;
 
 	(void)st;
-	/* A window of nothing but continuation bytes may be the tail of a
-	 * character that an oversize split cut short: no cut is safe in it. */
-	if (!eof && len <= 3) {
-		size_t i = 0;
-
-		while (i < len && (buf[i] & 0xC0) == 0x80)
-			i++;
-		if (i == len)
-			return 0;
-	}
 	if (max_records == 0)
-		return sg_utf8_cut(buf, len, eof);
+		return sg_utf8_cut_ahead(buf, len, avail, eof);
 	/* Only the chunker's "first record" query for --oversize=keep comes
 	 * here, since --records is refused for utf8: walk unit by unit. */
 	for (n = 0; n < max_records && p < len; n++) {
 		size_t u = sg_utf8_unit(buf + p, len - p);
 
 		if (u == 0)
-			return eof ? len : p;
+			return eof && len == avail ? len : p;
 		p += u;
 	}
 	return p;

@@ -15,6 +15,8 @@ struct sg_chunker {
 	unsigned char *buf;   /* pending bytes of the current source: */
 	size_t cap, head, len; /* buf[head..len), realigned before reads */
 	int realign;          /* a cut was taken since the last realignment */
+	size_t tail;          /* bytes left of a character an oversize split cut
+	                       * (only with --size below 4): no safe cut among them */
 	size_t size;          /* chunk size of the current source */
 
 	int in_source;
@@ -105,6 +107,7 @@ sg_chunker_free(sg_chunker *c)
  * next read lands on a page boundary: copying from the page cache into a
  * misaligned buffer is several times slower. */
 #define BUF_ALIGN 4096u
+#define LOOKAHEAD SG_CHUNK_LOOKAHEAD
 
 static size_t
 round_up(size_t n)
@@ -171,6 +174,7 @@ sg_chunker_begin(sg_chunker *c, sg_meta *meta, sg_err *e)
 	c->source = c->next_source++;
 	c->in_source = 1;
 	c->head = c->len = 0;
+	c->tail = 0;
 	c->seq = 0;
 	c->offset = 0;
 	c->frames = 0;
@@ -213,10 +217,10 @@ sg_chunker_space(sg_chunker *c, unsigned char **p)
 		(void)grow(c, want, &ignored); /* on failure, 0 bytes of space */
 	}
 	*p = c->buf + c->len;
-	/* Read no further than one window while cutting normally; head is
-	 * below BUF_ALIGN here, so the window fits. */
-	if (held < c->size)
-		return c->size - held;
+	/* Read no further than one window and its lookahead while cutting
+	 * normally; head is below BUF_ALIGN here, so they fit. */
+	if (held < c->size + LOOKAHEAD)
+		return c->size + LOOKAHEAD - held;
 	return c->cap - c->len;
 }
 
@@ -238,6 +242,19 @@ emit_data(sg_chunker *c, size_t n, uint16_t flags, sg_err *e)
 	return 0;
 }
 
+/* The rest of a character that an oversize split cut, already held whole.
+ * Its end is a safe cut for utf8, but never a record end. */
+static int
+cut_tail(sg_chunker *c, sg_err *e)
+{
+	size_t cut = c->tail < c->size ? c->tail : c->size;
+	int safe = cut == c->tail && !c->opt.strategy->has_records;
+	int rc;
+
+	c->tail -= cut;
+	return (rc = emit_data(c, cut, safe ? 0 : SG_FLAG_OVERSIZE, e)) < 0 ? rc : 1;
+}
+
 /* Cut one chunk from the front of the buffer. Returns 1 if a chunk went out,
  * 0 if more input is needed first, or an error. */
 static int
@@ -246,35 +263,47 @@ cut_one(sg_chunker *c, int eof, sg_err *e)
 	const sg_boundary_ops *s = c->opt.strategy;
 	size_t held = c->len - c->head;
 	size_t w = held < c->size ? held : c->size;
-	int at_end = eof && held <= c->size;
 	const unsigned char *p = c->buf + c->head;
-	size_t cut = s->find(c->state, p, w, at_end, c->opt.records);
+	size_t cut, u;
 	int rc;
 
-	if (cut > 0)
-		return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
-	if (held < c->size && !eof)
+	if (c->tail > 0)
+		return cut_tail(c, e);
+	/* Cut only with LOOKAHEAD bytes past the window (or at the end of
+	 * input), so that the cuts never depend on how reads split the input:
+	 * a record that exactly fills the window may end there, and a UTF-8
+	 * sequence across its edge may be a character or invalid bytes. */
+	if (held < c->size + LOOKAHEAD && !eof)
 		return 0;
-	/* One record fills the whole window. */
+	if ((cut = s->find(c->state, p, w, held, eof, c->opt.records)) > 0)
+		return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
+	/* One record is larger than the window. */
 	switch (c->opt.oversize) {
 	case SG_OVERSIZE_ERROR:
 		return sg_err_set(e, SG_EDATA,
 		    "record at source offset %llu is larger than --size %zu "
 		    "(--oversize=error)", (unsigned long long)c->offset, c->size);
 	case SG_OVERSIZE_KEEP:
-		cut = s->find(c->state, p, held, eof, 1);
+		w = held < SG_CHUNK_KEEP_MAX ? held : SG_CHUNK_KEEP_MAX;
+		cut = s->find(c->state, p, w, held, eof, 1);
 		if (cut > 0)
 			return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
-		if (held >= SG_CHUNK_KEEP_MAX)
+		if (held > SG_CHUNK_KEEP_MAX)
 			return sg_err_set(e, SG_EDATA,
 			    "record at source offset %llu exceeds the %u MiB cap of "
 			    "--oversize=keep", (unsigned long long)c->offset,
 			    SG_CHUNK_KEEP_MAX >> 20);
 		return 0;
 	default:
-		cut = sg_utf8_cut(p, w, at_end);
-		if (cut == 0)
+		if ((cut = sg_utf8_cut_ahead(p, w, held, eof)) == 0) {
+			/* The window holds only the start of one character. */
+			u = sg_utf8_unit(p, held);
+			if (u == 0 && !eof)
+				return 0; /* wait for the whole character */
 			cut = w;
+			if (u > w)
+				c->tail = u - w;
+		}
 		return (rc = emit_data(c, cut, SG_FLAG_OVERSIZE, e)) < 0 ? rc : 1;
 	}
 }
@@ -286,7 +315,7 @@ sg_chunker_commit(sg_chunker *c, size_t n, sg_err *e)
 
 	c->len += n;
 	c->committed += n;
-	while (c->len - c->head >= c->size)
+	while (c->len - c->head >= c->size + LOOKAHEAD)
 		if ((rc = cut_one(c, 0, e)) <= 0)
 			return rc;
 	return 0;
@@ -301,9 +330,14 @@ sg_chunker_drain(sg_chunker *c, sg_err *e)
 	while (c->len > c->head) {
 		size_t held = c->len - c->head;
 		size_t w = held < c->size ? held : c->size;
-		size_t cut = s->find(c->state, c->buf + c->head, w, 0, c->opt.records);
+		size_t cut;
 
-		if (cut == 0)
+		if (c->tail > 0) {
+			if ((rc = cut_tail(c, e)) < 0)
+				return rc;
+			continue;
+		}
+		if ((cut = s->find(c->state, c->buf + c->head, w, held, 0, c->opt.records)) == 0)
 			return 0;
 		if ((rc = emit_data(c, cut, 0, e)) < 0)
 			return rc;

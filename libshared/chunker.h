@@ -9,7 +9,8 @@
  *   sg_chunker_end(c, is_last_source, e);     emits the rest and END
  *
  * Frames go to the emit callback as they are cut. Memory is the buffer:
- * --size bytes, or up to SG_CHUNK_KEEP_MAX with --oversize=keep.
+ * --size bytes plus SG_CHUNK_LOOKAHEAD, or up to SG_CHUNK_KEEP_MAX (plus
+ * the lookahead) with --oversize=keep.
  */
 #ifndef SG_CHUNKER_H
 #define SG_CHUNKER_H
@@ -28,6 +29,10 @@
 #define SG_CHUNK_AUTO_MIN (64u << 10)
 #define SG_CHUNK_AUTO_MAX (4u << 20)
 #define SG_CHUNK_AUTO_STREAM (1u << 20)     /* auto, when the size is unknown */
+/* Bytes read past a window before it is cut, so that cuts never depend on
+ * how reads split the input: the longest UTF-8 tail (3), and one byte to
+ * tell whether a record that fills the window exactly ends there. */
+#define SG_CHUNK_LOOKAHEAD 4u
 
 enum sg_oversize {
 	SG_OVERSIZE_SPLIT, /* cut at a character boundary, flag the frame */

@@ -100,7 +100,8 @@ sg_size_format(uint64_t n, char *buf, size_t cap)
 	double v = (double)n;
 	unsigned u = 0;
 
-	while (v >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+	/* 1023.95 and up would print as 1024.0 of the smaller unit. */
+	while (v >= 1023.95 && u + 1 < sizeof unit / sizeof unit[0]) {
 		v /= 1024;
 		u++;
 	}

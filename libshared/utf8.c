@@ -61,23 +61,29 @@ sg_utf8_unit(const unsigned char *buf, size_t len)
 }
 
 size_t
-sg_utf8_cut(const unsigned char *buf, size_t len, int eof)
+sg_utf8_cut_ahead(const unsigned char *buf, size_t len, size_t avail, int eof)
 {
-	size_t i, back;
+	size_t back;
 
-	if (eof || len == 0)
-		return len;
-	/* A character cut short by len has its lead at most 3 bytes back. */
+	/* A character straddling len has its lead at most 3 bytes back. */
 	for (back = 1; back <= 3 && back <= len; back++) {
-		size_t want;
+		size_t i = len - back, want, got;
 
-		i = len - back;
 		if ((buf[i] & 0xC0) == 0x80)
 			continue;
 		want = lead_len(buf[i]);
-		if (want > back && valid_tail(buf + i, back, want) == back)
-			return i;
-		return len;
+		if (want <= back)
+			return len;
+		got = valid_tail(buf + i, avail - i, want);
+		if (got == want || (got == avail - i && !eof))
+			return i; /* a character, or maybe one: keep it whole */
+		return len;   /* invalid bytes: units of one */
 	}
 	return len;
+}
+
+size_t
+sg_utf8_cut(const unsigned char *buf, size_t len, int eof)
+{
+	return sg_utf8_cut_ahead(buf, len, len, eof);
 }

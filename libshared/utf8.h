@@ -20,4 +20,9 @@ size_t sg_utf8_unit(const unsigned char *buf, size_t len);
  * is left for the next cut. Returns 0 only when no cut is possible yet. */
 size_t sg_utf8_cut(const unsigned char *buf, size_t len, int eof);
 
+/* The same, with avail >= len bytes readable at buf: the bytes past len
+ * settle whether a sequence that straddles len is a character or invalid
+ * bytes. eof means the input ends at avail. */
+size_t sg_utf8_cut_ahead(const unsigned char *buf, size_t len, size_t avail, int eof);
+
 #endif

@@ -84,6 +84,17 @@ int sgt_make_stream(sgt_stream *s, const sg_chunk_opts *o, size_t nsrc,
 		    const unsigned char *const *src, const size_t *len,
 		    sgt_rng *r, sg_err *e);
 
+/* Append a frame: h encoded by sg_frame_encode, then h->stored payload
+ * bytes. With fix_sum, h->payload_sum is set to XXH3 of the payload first. */
+void sgt_put_frame(sgt_buf *b, sg_frame_hdr h, const void *payload, int fix_sum);
+
+/* A metadata payload from m, into out (SG_FRAME_META_MAX bytes). */
+size_t sgt_meta_bytes(const sg_meta *m, unsigned char *out);
+
+/* The small two-source stream of the corruption tests (lines, --size 6):
+ * "hi\nthere\n" and "h\xC3\xA9llo\n\xF0\x9D\x84\x9E\n". */
+void sgt_small_stream(sgt_stream *s);
+
 /* --- reading from memory --------------------------------------------- */
 
 typedef struct sgt_mem {

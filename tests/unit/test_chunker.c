@@ -1,0 +1,395 @@
+/* test_chunker.c: the chunker's own contract (chunker.h): options, sources
+ * and their metadata, errors from the emit callback, bounded buffering, and
+ * the hard cap of --oversize=keep. The strategies' cuts are test_boundary's. */
+#include "sgtest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunker.h"
+
+#define MiB (1u << 20)
+
+static void
+test_new_checks(void **state)
+{
+	sgt_stream s;
+	sg_chunker *c;
+	sg_err e;
+
+	(void)state;
+	sgt_stream_init(&s);
+	{
+		sg_chunk_opts o = { .strategy = NULL, .size = 10 };
+
+		sg_err_clear(&e);
+		assert_null(sg_chunker_new(&o, sgt_emit, &s, &e));
+		assert_int_equal(e.code, SG_EUSAGE);
+	}
+	{
+		sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = SG_CHUNK_SIZE_MAX + 1 };
+
+		sg_err_clear(&e);
+		assert_null(sg_chunker_new(&o, sgt_emit, &s, &e));
+		assert_int_equal(e.code, SG_EUSAGE);
+	}
+	{
+		sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = SG_CHUNK_SIZE_MAX };
+
+		sg_err_clear(&e);
+		assert_non_null(c = sg_chunker_new(&o, sgt_emit, &s, &e));
+		sg_chunker_free(c);
+	}
+	sg_chunker_free(NULL);
+}
+
+static void
+test_oversize_names(void **state)
+{
+	(void)state;
+	assert_int_equal(sg_oversize_parse("split"), SG_OVERSIZE_SPLIT);
+	assert_int_equal(sg_oversize_parse("keep"), SG_OVERSIZE_KEEP);
+	assert_int_equal(sg_oversize_parse("error"), SG_OVERSIZE_ERROR);
+	assert_int_equal(sg_oversize_parse("Split"), -1);
+	assert_int_equal(sg_oversize_parse(""), -1);
+	assert_int_equal(sg_oversize_parse("keep "), -1);
+	assert_string_equal(sg_oversize_name(SG_OVERSIZE_SPLIT), "split");
+	assert_string_equal(sg_oversize_name(SG_OVERSIZE_KEEP), "keep");
+	assert_string_equal(sg_oversize_name(SG_OVERSIZE_ERROR), "error");
+}
+
+/* Begin and end out of turn are the caller's bugs. */
+static void
+test_misuse(void **state)
+{
+	sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = 64 };
+	sgt_stream s;
+	sg_chunker *c;
+	sg_meta m;
+	sg_err e;
+
+	(void)state;
+	sgt_stream_init(&s);
+	sg_err_clear(&e);
+	c = sg_chunker_new(&o, sgt_emit, &s, &e);
+	assert_int_equal(sg_chunker_end(c, 1, &e), SG_EINTERNAL);
+	sg_meta_clear(&m);
+	assert_int_equal(sg_chunker_begin(c, &m, &e), 0);
+	sg_meta_clear(&m);
+	assert_int_equal(sg_chunker_begin(c, &m, &e), SG_EINTERNAL);
+	assert_int_equal(sg_chunker_end(c, 1, &e), 0);
+	assert_int_equal(sg_chunker_end(c, 1, &e), SG_EINTERNAL);
+	sg_chunker_free(c);
+	sgt_stream_free(&s);
+}
+
+/* Sources are numbered from 0, each with its own sequence, offsets, auto
+ * size and END totals; BEGIN says what the caller and the chunker know. */
+static void
+test_sources(void **state)
+{
+	static const struct { const char *name; int known; size_t len; uint64_t auto_size; } src[] = {
+		{ "a", 1, 0, 64 * 1024 },
+		{ "b", 1, 2 * MiB, 128 * 1024 },
+		{ "-", 0, 300000, MiB },
+		{ "d", 1, 100, 64 * 1024 },
+	};
+	sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = 0, .records = 3,
+	    .oversize = SG_OVERSIZE_KEEP };
+	sgt_stream s;
+	sg_chunker *c;
+	sgt_rng r;
+	sg_err e;
+	size_t i, k, f = 0;
+
+	(void)state;
+	sgt_rng_init(&r, "sources");
+	sgt_stream_init(&s);
+	sg_err_clear(&e);
+	c = sg_chunker_new(&o, sgt_emit, &s, &e);
+	for (i = 0; i < 4; i++) {
+		unsigned char *in = malloc(src[i].len + 1);
+		sg_meta m;
+
+		for (k = 0; k < src[i].len; k++)
+			in[k] = (unsigned char)(k % 50 == 49 ? '\n' : 'a' + k % 26);
+		sg_meta_clear(&m);
+		sg_meta_set_name(&m, src[i].name, strlen(src[i].name));
+		if (src[i].known) {
+			m.size = src[i].len;
+			m.have |= SG_META_HAS(SG_META_SIZE);
+		}
+		m.mtime_ns = -5;
+		m.mode = 0100600;
+		m.have |= SG_META_HAS(SG_META_MTIME) | SG_META_HAS(SG_META_MODE);
+		assert_int_equal(sg_chunker_begin(c, &m, &e), 0);
+		assert_int_equal(sg_chunker_consumed(c), 0);
+		assert_int_equal(sgt_feed(c, in, src[i].len, &r, 0, &e), 0);
+		assert_int_equal(sg_chunker_consumed(c), src[i].len);
+		assert_int_equal(sg_chunker_end(c, i == 3, &e), 0);
+		/* the frames of this source */
+		{
+			size_t first = f, ndata = 0;
+			uint64_t off = 0;
+			sg_meta b, end;
+
+			assert_int_equal(s.f[f].h.type, SG_TYPE_BEGIN);
+			assert_int_equal(sg_meta_decode(sgt_payload(&s, f), s.f[f].h.size, &b, &e), 0);
+			assert_int_equal(b.name_len, strlen(src[i].name));
+			assert_memory_equal(b.name, src[i].name, b.name_len);
+			assert_int_equal(!!(b.have & SG_META_HAS(SG_META_SIZE)), src[i].known);
+			assert_true(b.mtime_ns == -5);
+			assert_int_equal(b.mode, 0100600);
+			assert_string_equal(b.strategy, "lines");
+			assert_int_equal(b.chunk_size, src[i].auto_size);
+			assert_int_equal(b.records, 3);
+			assert_string_equal(b.oversize, "keep");
+			for (f++; s.f[f].h.type == SG_TYPE_DATA; f++) {
+				assert_int_equal(s.f[f].h.source, i);
+				assert_int_equal(s.f[f].h.seq, f - first);
+				assert_int_equal(s.f[f].h.offset, off);
+				assert_true(s.f[f].h.size <= src[i].auto_size);
+				assert_memory_equal(sgt_payload(&s, f), in + off, s.f[f].h.size);
+				off += s.f[f].h.size;
+				ndata++;
+			}
+			assert_int_equal(s.f[f].h.type, SG_TYPE_END);
+			assert_int_equal(s.f[f].h.source, i);
+			assert_int_equal(s.f[f].h.seq, f - first);
+			assert_int_equal(s.f[f].h.flags, i == 3 ? SG_FLAG_LAST : 0);
+			assert_int_equal(sg_meta_decode(sgt_payload(&s, f), s.f[f].h.size, &end, &e), 0);
+			assert_int_equal(end.total, src[i].len);
+			assert_int_equal(end.frames, ndata);
+			assert_int_equal(end.source_sum, sgt_xxh3(in, src[i].len));
+			f++;
+		}
+		free(in);
+	}
+	assert_int_equal(f, s.n);
+	sg_chunker_free(c);
+	sgt_stream_free(&s);
+}
+
+/* An error from the emit callback stops the chunker and comes back. */
+static void
+test_emit_error(void **state)
+{
+	static const char text[] = "one\ntwo\nsix\nten\n";
+	size_t total, k;
+
+	(void)state;
+	/* how many frames a clean run makes */
+	{
+		sgt_stream s;
+		sgt_rng r = { 7 };
+		const unsigned char *src[1] = { (const unsigned char *)text };
+		size_t len = sizeof text - 1;
+		sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = 5 };
+		sg_err e;
+
+		sgt_stream_init(&s);
+		assert_int_equal(sgt_make_stream(&s, &o, 1, src, &len, &r, &e), 0);
+		total = s.n;
+		sgt_stream_free(&s);
+		assert_int_equal(total, 6);
+	}
+	for (k = 0; k < total; k++) {
+		sgt_stream s;
+		sgt_rng r = { 7 };
+		const unsigned char *src[1] = { (const unsigned char *)text };
+		size_t len = sizeof text - 1;
+		sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = 5 };
+		sg_err e;
+
+		sgt_stream_init(&s);
+		s.fail_at = (long)k;
+		s.fail_code = SG_EPIPE;
+		sg_err_clear(&e);
+		assert_int_equal(sgt_make_stream(&s, &o, 1, src, &len, &r, &e), SG_EPIPE);
+		assert_int_equal(e.code, SG_EPIPE);
+		assert_int_equal(s.n, k);
+		sgt_stream_free(&s);
+	}
+}
+
+/* Memory is the buffer: held plus offered room never exceeds --size
+ * (or the keep cap), whatever the reads. */
+static void
+test_bounded_buffer(void **state)
+{
+	sgt_rng r;
+	unsigned it;
+
+	(void)state;
+	sgt_rng_init(&r, "bounded_buffer");
+	for (it = 0; it < sgt_iters(200); it++) {
+		sg_chunk_opts o = { .strategy = sg_boundary_all[sgt_below(&r, 3)],
+		    .size = sgt_range(&r, 4, 5000), .oversize = (int)sgt_below(&r, 3) };
+		size_t len = (size_t)sgt_range(&r, 0, 60000), pos = 0, k;
+		size_t seen = 1, emitted = 0;  /* frames counted; their bytes */
+		unsigned char *in = malloc(len + 1);
+		/* A window and the few bytes of lookahead that settle its cut. */
+		uint64_t cap = (o.oversize == SG_OVERSIZE_KEEP ? SG_CHUNK_KEEP_MAX : o.size) +
+		    SG_CHUNK_LOOKAHEAD;
+		sgt_stream s;
+		sg_chunker *c;
+		sg_meta m;
+		sg_err e;
+		int rc = 0;
+
+		for (k = 0; k < len; k++)
+			in[k] = sgt_chance(&r, 2) ? '\n' : (unsigned char)sgt_next(&r);
+		sgt_stream_init(&s);
+		sg_err_clear(&e);
+		c = sg_chunker_new(&o, sgt_emit, &s, &e);
+		sg_meta_clear(&m);
+		assert_int_equal(sg_chunker_begin(c, &m, &e), 0);
+		while (pos < len && rc == 0) {
+			unsigned char *p;
+			size_t room = sg_chunker_space(c, &p), n;
+
+			for (; seen < s.n; seen++)
+				emitted += s.f[seen].h.size;
+			if (room == 0 || pos - emitted + room > cap)
+				fail_msg("iteration %u: %zu bytes held and %zu offered, --size %llu",
+				    it, pos - emitted, room, (unsigned long long)o.size);
+			n = (size_t)sgt_range(&r, 1, room);
+			if (n > len - pos)
+				n = len - pos;
+			memcpy(p, in + pos, n);
+			pos += n;
+			rc = sg_chunker_commit(c, n, &e);
+			if (rc == 0 && sgt_chance(&r, 20))
+				rc = sg_chunker_drain(c, &e);
+		}
+		if (rc == 0)
+			rc = sg_chunker_end(c, 1, &e);
+		assert_true(rc == 0 || (rc == SG_EDATA && o.oversize == SG_OVERSIZE_ERROR));
+		sg_chunker_free(c);
+		sgt_stream_free(&s);
+		free(in);
+	}
+}
+
+/* Feed len bytes of 'x' (and a final '\n' if nl) in the largest pieces
+ * the chunker offers. Returns the first error. */
+static int
+feed_long_record(sg_chunker *c, size_t len, int nl, sg_err *e)
+{
+	size_t pos = 0, total = len + (nl ? 1 : 0);
+	int rc;
+
+	while (pos < total) {
+		unsigned char *p;
+		size_t room = sg_chunker_space(c, &p), n;
+
+		if (room == 0)
+			return sg_err_set(e, SG_ENOMEM, "no room");
+		n = room < total - pos ? room : total - pos;
+		memset(p, 'x', n);
+		if (nl && pos + n == total)
+			p[n - 1] = '\n';
+		pos += n;
+		if ((rc = sg_chunker_commit(c, n, e)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* --oversize=keep holds a record whole up to SG_CHUNK_KEEP_MAX, no more. */
+static int
+keep_run(size_t len, int nl, sgt_stream *s, sg_err *e)
+{
+	sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = MiB,
+	    .oversize = SG_OVERSIZE_KEEP };
+	sg_chunker *c;
+	sg_meta m;
+	int rc;
+
+	sgt_stream_init(s);
+	sg_err_clear(e);
+	c = sg_chunker_new(&o, sgt_emit, s, e);
+	sg_meta_clear(&m);
+	rc = sg_chunker_begin(c, &m, e);
+	if (rc == 0)
+		rc = feed_long_record(c, len, nl, e);
+	if (rc == 0)
+		rc = sg_chunker_end(c, 1, e);
+	sg_chunker_free(c);
+	return rc;
+}
+
+static void
+test_keep_cap(void **state)
+{
+	sgt_stream s;
+	sg_err e;
+	int rc;
+	size_t n;
+	uint32_t size;
+
+	(void)state;
+	/* 64 MiB with its newline: one frame */
+	rc = keep_run(SG_CHUNK_KEEP_MAX - 1, 1, &s, &e);
+	n = s.n;
+	size = n > 1 ? s.f[1].h.size : 0;
+	sgt_stream_free(&s);
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(size, SG_CHUNK_KEEP_MAX);
+	/* one byte more, newline or not: refused, and nothing over the cap
+	 * goes out (no frame may exceed SG_FRAME_PAYLOAD_MAX) */
+	rc = keep_run(SG_CHUNK_KEEP_MAX, 1, &s, &e);
+	n = s.n;
+	size = n > 1 ? s.f[1].h.size : 0;
+	sgt_stream_free(&s);
+	if (rc != SG_EDATA)
+		fail_msg("a %u-byte record with --oversize=keep: rc %d, %zu frames, "
+		    "frame 1 of %u bytes", SG_CHUNK_KEEP_MAX + 1, rc, n, size);
+	assert_non_null(strstr(e.msg, "--oversize=keep"));
+	assert_int_equal(n, 1);
+	rc = keep_run(SG_CHUNK_KEEP_MAX + 5, 0, &s, &e);
+	n = s.n;
+	sgt_stream_free(&s);
+	assert_int_equal(rc, SG_EDATA);
+	assert_int_equal(n, 1);
+}
+
+/* A last record of exactly SG_CHUNK_KEEP_MAX bytes without a newline is
+ * within the cap, as it is with one. */
+static void
+test_keep_cap_last_record(void **state)
+{
+	sgt_stream s;
+	sg_err e;
+	int rc;
+	size_t n;
+	uint32_t size;
+
+	(void)state;
+	rc = keep_run(SG_CHUNK_KEEP_MAX, 0, &s, &e);
+	n = s.n;
+	size = n > 1 ? s.f[1].h.size : 0;
+	sgt_stream_free(&s);
+	if (rc != 0)
+		fail_msg("a final %u-byte record (no newline) refused: %s", SG_CHUNK_KEEP_MAX, e.msg);
+	assert_int_equal(n, 3);
+	assert_int_equal(size, SG_CHUNK_KEEP_MAX);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_checks),
+		cmocka_unit_test(test_oversize_names),
+		cmocka_unit_test(test_misuse),
+		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_emit_error),
+		cmocka_unit_test(test_bounded_buffer),
+		cmocka_unit_test(test_keep_cap),
+		cmocka_unit_test(test_keep_cap_last_record),
+	};
+
+	return cmocka_run_group_tests_name("chunker", tests, NULL, NULL);
+}
