@@ -115,11 +115,12 @@ round_up(size_t n)
 	return (n + BUF_ALIGN - 1) & ~(size_t)(BUF_ALIGN - 1);
 }
 
-/* Make room for want bytes of data; what is held keeps its place. */
+/* Make room for a window of want bytes and its lookahead, wherever below
+ * BUF_ALIGN the held bytes start; what is held keeps its place. */
 static int
 grow(sg_chunker *c, size_t want, sg_err *e)
 {
-	size_t cap = round_up(want) + BUF_ALIGN;
+	size_t cap = round_up(want + LOOKAHEAD) + BUF_ALIGN;
 	void *p;
 
 	if (cap <= c->cap)
