@@ -304,14 +304,15 @@ check_list_structure() {
 
 # check_cuts FILE [LIST] [full]: the cuts recorded in the one-source LIST
 # (default list.ndjson) of FILE obey its strategy, read from BEGIN:
-#   bytes  every chunk but the last is exactly --size bytes
+#   bytes  at most --size bytes
 #   utf8   at most --size, never inside a valid UTF-8 character
 #   lines  at most --size (unless --oversize=keep), after a newline unless
 #          the frame is flagged oversize; an oversize frame holds no newline
 #          and still ends between characters; at most --records newlines
-# With "full" (regular files only): chunks are as large as allowed, i.e. a
-# utf8 chunk is at least --size - 3 bytes, and no newline that a lines chunk
-# could have ended at lies within its window.
+# With "full" (regular files only; a live input is cut whenever it pauses):
+# chunks are as large as allowed, i.e. every bytes chunk but the last is
+# exactly --size, a utf8 chunk is at least --size - 3 bytes, and no newline
+# that a lines chunk could have ended at lies within its window.
 check_cuts() {
 	local f=$1 list=${2:-list.ndjson} full=${3:-}
 	jq -r '
@@ -406,7 +407,7 @@ END {
 		if (sz[i] <= 0) bad(what ": empty")
 		if (sz[i] > S && !(strat == "lines" && pol == "keep")) bad(what ": larger than --size " S)
 		if (strat == "bytes") {
-			if (inner && sz[i] != S) bad(what ": not --size " S " bytes")
+			if (full && inner && sz[i] != S) bad(what ": not --size " S " bytes")
 			if (ov[i]) bad(what ": flagged oversize")
 		} else if (strat == "utf8") {
 			if (ov[i] && S >= 4) bad(what ": flagged oversize")
