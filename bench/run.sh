@@ -325,14 +325,14 @@ latency_report() {
 	echo "## Live latency"
 	echo
 	echo "One short line written at a time into the pipeline, timed until it comes out"
-	echo "(\\`bench/latency -n 200 CMD\\`, 10 ms between lines)."
+	echo '(`build/latency -n 200 CMD` from bench/latency.c, 10 ms between lines).'
 	echo
 	echo "| pipeline | median | p90 | max |"
 	echo "| --- | ---: | ---: | ---: |"
 	for cmd in "cat | cat" "sg-chunk | sg-decode" "sg-chunk -s bytes | sg-decode" \
 		"sg-chunk -s utf8 -b 4M | sg-decode"; do
 		PATH="$SG_BIN:$PATH" "$LATENCY" -n 200 "$cmd" |
-			awk -v c="$cmd" '{ printf "| `%s` | %s ms | %s ms | %s ms |\n", c, $2, $5, $8 }'
+			awk -v c="$cmd" '{ gsub(/\|/, "\\|", c); printf "| `%s` | %s ms | %s ms | %s ms |\n", c, $2, $5, $8 }'
 	done
 }
 
