@@ -15,12 +15,12 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
            -Ilibshared $(PKG_CFLAGS) $(CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lzstd -llz4 -lxxhash -larchive)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lzstd -llz4 -lxxhash -larchive) -pthread -lm
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-TOOLS   := sg-chunk sg-decode
+TOOLS   := sg-chunk sg-encode sg-decode
 LIB_SRC := $(wildcard libshared/*.c)
 LIB_HDR := $(wildcard libshared/*.h)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -69,8 +69,11 @@ enum sg_frame_flag {
 	SG_FLAG_OVERLAP = 1u << 1,   /* DATA: `context` bytes repeat the previous chunk */
 	SG_FLAG_HEADER = 1u << 2,    /* DATA: `context` bytes repeat the header record */
 	SG_FLAG_LAST = 1u << 3,      /* END: the last source of this stream */
+	SG_FLAG_STORED = 1u << 4,    /* DATA: the codec frame stores the payload
+	                              * uncompressed (zstd raw blocks), as chosen
+	                              * by sg-encode -c auto */
 };
-#define SG_FLAG_KNOWN 0x000Fu
+#define SG_FLAG_KNOWN 0x001Fu
 
 typedef struct sg_frame_hdr {
 	uint16_t hdr_len;

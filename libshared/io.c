@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,7 +53,7 @@ int
 sg_io_writev_all(int fd, struct iovec *iov, int cnt, sg_err *e)
 {
 	while (cnt > 0) {
-		ssize_t w = writev(fd, iov, cnt);
+		ssize_t w = writev(fd, iov, cnt < IOV_MAX ? cnt : IOV_MAX);
 
 		if (w < 0) {
 			if (errno == EINTR)

@@ -1,40 +1,70 @@
 #include "json.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "utf8.h"
 
-void
-sg_json_string(FILE *out, const char *s, size_t len)
+/* Bytes that pass through a JSON string unescaped. */
+static int
+plain(unsigned char b)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+}
 
-	putc('"', out);
+int
+sg_json_string(sg_buf *out, const void *s, size_t len, sg_err *e)
+{
+	const unsigned char *p = s;
+	size_t i = 0;
+	int rc;
+
+	/* Worst case: every byte becomes \ufffd (6 bytes), plus quotes. */
+	if (len > (SIZE_MAX - 2) / 6 - out->len)
+		return sg_err_set(e, SG_ENOMEM, "string too long for JSON");
+	if ((rc = sg_buf_reserve(out, out->len + 6 * len + 2, e)) < 0)
+		return rc;
+	unsigned char *o = out->p + out->len;
+
+	*o++ = '"';
 	while (i < len) {
 		unsigned char b = p[i];
 		size_t u;
 
-		if (b == '"' || b == '\\') {
-			putc('\\', out);
-			putc(b, out);
+		if (plain(b)) {
+			size_t run = i + 1;
+
+			while (run < len && plain(p[run]))
+				run++;
+			memcpy(o, p + i, run - i);
+			o += run - i;
+			i = run;
+		} else if (b == '"' || b == '\\') {
+			*o++ = '\\';
+			*o++ = b;
 			i++;
 		} else if (b < 0x20) {
+			*o++ = '\\';
 			switch (b) {
-			case '\n': fputs("\\n", out); break;
-			case '\r': fputs("\\r", out); break;
-			case '\t': fputs("\\t", out); break;
-			default: fprintf(out, "\\u%04x", b); break;
+			case '\n': *o++ = 'n'; break;
+			case '\r': *o++ = 'r'; break;
+			case '\t': *o++ = 't'; break;
+			default:
+				o += snprintf((char *)o, 6, "u%04x", b);
+				break;
 			}
 			i++;
-		} else if (b < 0x80) {
-			putc(b, out);
-			i++;
 		} else if ((u = sg_utf8_unit(p + i, len - i)) > 1) {
-			fwrite(p + i, 1, u, out);
+			memcpy(o, p + i, u);
+			o += u;
 			i += u;
 		} else {
-			fputs("\\ufffd", out);
+			memcpy(o, "\\ufffd", 6);
+			o += 6;
 			i++;
 		}
 	}
-	putc('"', out);
+	*o++ = '"';
+	out->len = (size_t)(o - out->p);
+	return 0;
 }

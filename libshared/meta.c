@@ -57,7 +57,8 @@ sg_meta_set_name(sg_meta *m, const char *name, size_t len)
 {
 	if (len > SG_META_NAME_MAX)
 		len = SG_META_NAME_MAX;
-	memcpy(m->name, name, len);
+	if (len != 0)
+		memcpy(m->name, name, len);
 	m->name[len] = '\0';
 	m->name_len = len;
 	m->have |= SG_META_HAS(SG_META_NAME);

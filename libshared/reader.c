@@ -1,4 +1,5 @@
 #include "reader.h"
+#include "reader_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,19 +7,8 @@
 #include "io.h"
 #include "sum.h"
 
-#define READER_BUF_MIN (256u << 10)
 /* Page-aligned reads: copies into misaligned buffers are much slower. */
 #define READER_ALIGN 4096u
-
-struct sg_reader {
-	sg_read_fn read;
-	void *ctx;
-	unsigned char *buf;
-	size_t cap, pos, len;  /* unread bytes are buf[pos..len) */
-	uint64_t consumed;     /* input offset of buf[pos] */
-	uint64_t frames;
-	int eof, failed;
-};
 
 ssize_t
 sg_reader_fd(void *ctx, void *buf, size_t n, sg_err *e)
@@ -49,6 +39,7 @@ sg_reader_free(sg_reader *r)
 	if (r == NULL)
 		return;
 	free(r->buf);
+	sg_ndjson_free(r);
 	free(r);
 }
 
@@ -56,6 +47,18 @@ uint64_t
 sg_reader_tell(const sg_reader *r)
 {
 	return r->consumed;
+}
+
+void
+sg_reader_defer_data_sums(sg_reader *r)
+{
+	r->defer_data_sums = 1;
+}
+
+int
+sg_reader_is_ndjson(const sg_reader *r)
+{
+	return r->mode == READER_NDJSON;
 }
 
 uint64_t
@@ -67,8 +70,8 @@ sg_reader_count(const sg_reader *r)
 /* Make at least want bytes available at buf[pos]. Returns 1 when they are,
  * 0 when the input ended first, or an error. want is bounded by the frame
  * limits, which the caller checked. */
-static int
-fill(sg_reader *r, size_t want, sg_err *e)
+int
+sg_reader_fill(sg_reader *r, size_t want, sg_err *e)
 {
 	while (r->len - r->pos < want) {
 		ssize_t n;
@@ -105,8 +108,8 @@ fill(sg_reader *r, size_t want, sg_err *e)
 	return 1;
 }
 
-static int
-fail(sg_reader *r, int rc, sg_err *e)
+int
+sg_reader_fail(sg_reader *r, int rc, sg_err *e)
 {
 	r->failed = 1;
 	e->frame = r->frames;
@@ -117,7 +120,7 @@ fail(sg_reader *r, int rc, sg_err *e)
 static int
 truncated(sg_reader *r, const char *what, sg_err *e)
 {
-	return fail(r, sg_err_set(e, SG_EDATA, "truncated %s (input ends after %zu of its bytes)",
+	return sg_reader_fail(r, sg_err_set(e, SG_EDATA, "truncated %s (input ends after %zu of its bytes)",
 	    what, r->len - r->pos), e);
 }
 
@@ -131,27 +134,37 @@ sg_reader_next(sg_reader *r, sg_frame *f, sg_err *e)
 
 	if (r->failed)
 		return sg_err_set(e, SG_EINTERNAL, "read after a failure");
-	if ((rc = fill(r, 1, e)) <= 0)
-		return rc < 0 ? fail(r, rc, e) : 0;
-	if ((rc = fill(r, 10, e)) <= 0)
-		return rc < 0 ? fail(r, rc, e) : truncated(r, "frame header", e);
+	if (r->mode == READER_UNKNOWN) {
+		if ((rc = sg_reader_fill(r, 1, e)) <= 0)
+			return rc < 0 ? sg_reader_fail(r, rc, e) : 0;
+		/* sg frames start with 0x53; NDJSON with '{' or blanks. */
+		r->mode = strchr("{ \t\r\n", r->buf[r->pos]) != NULL ? READER_NDJSON
+		    : READER_FRAMES;
+	}
+	if (r->mode == READER_NDJSON)
+		return sg_ndjson_next(r, f, e);
+	if ((rc = sg_reader_fill(r, 1, e)) <= 0)
+		return rc < 0 ? sg_reader_fail(r, rc, e) : 0;
+	if ((rc = sg_reader_fill(r, 10, e)) <= 0)
+		return rc < 0 ? sg_reader_fail(r, rc, e) : truncated(r, "frame header", e);
 	p = r->buf + r->pos;
 	if ((rc = sg_frame_peek(p, &frame_size, e)) < 0 ||
 	    (rc = sg_frame_hdr_len(p, &hdr_len, e)) < 0)
-		return fail(r, rc, e);
-	if ((rc = fill(r, hdr_len, e)) <= 0)
-		return rc < 0 ? fail(r, rc, e) : truncated(r, "frame header", e);
+		return sg_reader_fail(r, rc, e);
+	if ((rc = sg_reader_fill(r, hdr_len, e)) <= 0)
+		return rc < 0 ? sg_reader_fail(r, rc, e) : truncated(r, "frame header", e);
 	p = r->buf + r->pos;
 	if ((rc = sg_frame_decode(p, hdr_len, &f->h, e)) < 0)
-		return fail(r, rc, e);
+		return sg_reader_fail(r, rc, e);
 	/* Limits are checked: the whole frame may now be held. */
-	if ((rc = fill(r, (size_t)sg_frame_wire_len(&f->h), e)) <= 0)
-		return rc < 0 ? fail(r, rc, e) : truncated(r, "frame payload", e);
+	if ((rc = sg_reader_fill(r, (size_t)sg_frame_wire_len(&f->h), e)) <= 0)
+		return rc < 0 ? sg_reader_fail(r, rc, e) : truncated(r, "frame payload", e);
 	p = r->buf + r->pos;
 	f->raw = p;
 	f->payload = p + hdr_len;
-	if (sg_frame_inline(&f->h) && sg_sum(f->payload, f->h.size) != f->h.payload_sum)
-		return fail(r, sg_err_set(e, SG_EDATA, "payload checksum mismatch"), e);
+	if (sg_frame_inline(&f->h) && !(r->defer_data_sums && f->h.type == SG_TYPE_DATA) &&
+	    sg_sum(f->payload, f->h.size) != f->h.payload_sum)
+		return sg_reader_fail(r, sg_err_set(e, SG_EDATA, "payload checksum mismatch"), e);
 	f->index = r->frames++;
 	f->at = r->consumed;
 	r->pos += (size_t)sg_frame_wire_len(&f->h);

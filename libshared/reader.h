@@ -42,6 +42,13 @@ ssize_t sg_reader_fd(void *ctx, void *buf, size_t n, sg_err *e);
  * e naming the frame and offset. After an error the reader is spent. */
 int sg_reader_next(sg_reader *r, sg_frame *f, sg_err *e);
 
+/* Leave the checksums of inline DATA payloads to the caller (who checks
+ * them on worker threads, say). Headers and metadata are still checked. */
+void sg_reader_defer_data_sums(sg_reader *r);
+
+/* Whether the input turned out to be NDJSON (known after the first call). */
+int sg_reader_is_ndjson(const sg_reader *r);
+
 /* Bytes consumed so far (the offset of the next frame), and frames read. */
 uint64_t sg_reader_tell(const sg_reader *r);
 uint64_t sg_reader_count(const sg_reader *r);

@@ -1,5 +1,8 @@
 #include "utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* Expected length of a sequence from its lead byte, 0 if it cannot lead. */
 static size_t
 lead_len(unsigned char b)
@@ -86,4 +89,36 @@ size_t
 sg_utf8_cut(const unsigned char *buf, size_t len, int eof)
 {
 	return sg_utf8_cut_ahead(buf, len, len, eof);
+}
+
+int
+sg_utf8_valid(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t u;
+
+		/* ASCII runs, eight bytes at a time. */
+		while (i + 8 <= len) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		if (i == len)
+			break;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		u = sg_utf8_unit(p + i, len - i);
+		if (u < 2)
+			return 0;
+		i += u;
+	}
+	return 1;
 }

@@ -25,4 +25,7 @@ size_t sg_utf8_cut(const unsigned char *buf, size_t len, int eof);
  * bytes. eof means the input ends at avail. */
 size_t sg_utf8_cut_ahead(const unsigned char *buf, size_t len, size_t avail, int eof);
 
+/* Whether buf[0..len) is entirely valid UTF-8 (in the sense above). */
+int sg_utf8_valid(const void *buf, size_t len);
+
 #endif

@@ -19,6 +19,12 @@ typedef struct sg_verify sg_verify;
 sg_verify *sg_verify_new(void);   /* NULL when out of memory */
 void sg_verify_free(sg_verify *v);
 
+/* Do not compute the whole-source checksum that END carries: for a caller
+ * that checks every DATA payload's own checksum and passes the END frame
+ * on to be checked downstream (sg-encode). Order, offsets and totals are
+ * still checked. */
+void sg_verify_skip_source_sums(sg_verify *v);
+
 /* Check frame f. For DATA, data is its decoded payload (f->h.size bytes);
  * for BEGIN, END and PROGRESS the metadata is parsed into *meta (which may
  * be NULL if the caller does not want it). Returns 0 or SG_EDATA with e

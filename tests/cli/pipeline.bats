@@ -368,3 +368,53 @@ write_in_pieces() {
 	run awk 'END { print NR }' err.list
 	[ "$output" -le 1 ] || fail "--list stderr with SIGPIPE ignored: $(head -5 err.list)"
 }
+
+# ------------------------------------------------------------ sg-encode
+
+@test "round trip through sg-encode on stdin pipes, every strategy and codec" {
+	local f s c st
+	for f in "$IN/edge/text" "$IN/edge/invalid-nul" "$IN/edge/cr-only" "$IN/long-line"; do
+		for s in $STRATEGIES; do
+			for c in zstd lz4 auto; do
+				cat -- "$f" | sg-chunk -s "$s" -b 64K 2>c.err | sg-encode -c "$c" 2>e.err |
+				    sg-decode 2>d.err | cmp - "$f" && st=("${PIPESTATUS[@]}") || st=("${PIPESTATUS[@]}")
+				[ "${st[*]}" = "0 0 0 0 0" ] && [ ! -s c.err ] && [ ! -s e.err ] && [ ! -s d.err ] ||
+					fail "cat $f | sg-chunk -s $s | sg-encode -c $c | sg-decode: exit ${st[*]}: $(cat c.err e.err d.err)"
+			done
+		done
+	done
+}
+
+@test "GNU parallel: sg-chunk | sg-encode per file, outputs in order, decode and zstd -dc to the concatenation" {
+	cp "$IN/edge/text" a
+	cp "$IN/edge/invalid-nul" b
+	cp "$IN/edge/crlf" c
+	cat a b c >want
+	run --separate-stderr bash -c 'parallel --will-cite -k -j 3 "sg-chunk -b 4K {} | sg-encode -c zstd -T 1" ::: a b c >z.sg'
+	assert_success
+	[ -z "$stderr" ]
+	sg-decode z.sg | cmp - want
+	zstd -dc z.sg | cmp - want
+	# Frames fanned out per file and encoded in one place.
+	parallel --will-cite -k -j 3 'sg-chunk -b 4K {}' ::: a b c | sg-encode -c lz4 >l.sg
+	lz4 -dc l.sg | cmp - want
+	sg-decode l.sg | cmp - want
+}
+
+@test "a closed stdout: sg-chunk | sg-encode | sg-decode | head -c 1 does not print an error storm" {
+	sg-chunk -s bytes -b 4K "$IN/long-line" | sg-encode -c lz4 >s.sg
+	sg-decode s.sg 2>err | head -c 1 >/dev/null
+	run awk 'END { print NR }' err
+	[ "$output" -le 1 ] || fail "stderr: $(head -5 err)"
+	(
+		trap '' PIPE
+		sg-chunk -s bytes -b 4K "$IN/long-line" 2>err.c | sg-encode 2>err.e | sg-decode -T 4 2>err.d |
+		    head -c 1 >/dev/null
+		echo "${PIPESTATUS[2]}" >status
+	)
+	for f in err.c err.e err.d; do
+		run awk 'END { print NR }' "$f"
+		[ "$output" -le 1 ] || fail "$f with SIGPIPE ignored: $(head -5 "$f")"
+	done
+	[ "$(cat status)" -ne 0 ] || fail "sg-decode exited 0 although its output was lost"
+}

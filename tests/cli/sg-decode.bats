@@ -50,6 +50,34 @@ setup() {
 	done
 }
 
+@test "sg-decode -T: usage errors exit 64; -T 0 and -T 256 work" {
+	local t
+	for t in -1 abc 257 ''; do
+		run --separate-stderr sg-decode -T "$t" hw.sg
+		assert_failure 64
+		assert_output ''
+		assert_stderr --partial "Try 'sg-decode --help'"
+	done
+	for t in 0 1 256; do
+		run --separate-stderr sg-decode -T "$t" hw.sg
+		assert_success
+		assert_output "$(cat hw)"
+	done
+}
+
+@test "--help names --frames and -T; --frames to a terminal is refused (64)" {
+	run --separate-stderr sg-decode --help
+	assert_success
+	assert_output --partial '--frames'
+	assert_output --partial '--threads'
+	run script -qec "sg-decode --frames hw.sg" /dev/null
+	assert_failure 64
+	assert_line --index 0 --regexp '^sg-decode: .*terminal'
+	# --list and plain bytes still go to a terminal.
+	run script -qec "sg-decode --list hw.sg" /dev/null
+	assert_success
+}
+
 # ------------------------------------------------------------ inputs
 
 @test "stdin: no FILE, '-', and a pipe" {
@@ -453,4 +481,85 @@ decode_quickly() {
 	# header bytes is byte-identical to sg-chunk's.
 	mk_frame plain.fr type=2 seq=1 offset=0 payload=p1
 	cmp plain.fr fr.1
+}
+
+# ------------------------------------------------------------ codecs
+
+@test "every codec decodes: zstd, lz4, none, auto, and a mix in one stream" {
+	local c
+	gen_text t 400
+	for c in zstd lz4 none auto; do
+		sg-chunk -b 1K t | sg-encode -c "$c" >"t.$c.sg"
+		run --separate-stderr bash -c "sg-decode t.$c.sg | cmp - t"
+		assert_success
+		assert_stderr ''
+	done
+	# Streams of different codecs concatenated, and given as several files.
+	cat t.zstd.sg t.lz4.sg t.none.sg t.auto.sg | sg-decode | cmp - <(cat t t t t)
+	sg-decode t.lz4.sg t.auto.sg | cmp - <(cat t t)
+}
+
+@test "a native frame made by the stock zstd and lz4 CLIs decodes (no content size, checksums on)" {
+	local sum at
+	sum=$(sg-decode --list hw.sg | jq -r 'select(.frame == 1) | .checksum')
+	split_frames hw.sg fr >/dev/null
+	printf 'hello\n' | zstd -q -c >p.zst
+	printf 'hello\n' | lz4 -q -c >p.lz4
+	mk_frame z.fr type=2 codec=1 seq=1 offset=0 size=6 stored="$(file_size p.zst)" payload=p.zst payload_sum="0x$sum"
+	mk_frame l.fr type=2 codec=2 seq=1 offset=0 size=6 stored="$(file_size p.lz4)" payload=p.lz4 payload_sum="0x$sum"
+	cat fr.0 z.fr fr.2 fr.3 >z.sg
+	cat fr.0 l.fr fr.2 fr.3 >l.sg
+	run --separate-stderr sg-decode z.sg
+	assert_success
+	assert_output "$(cat hw)"
+	run --separate-stderr sg-decode l.sg
+	assert_success
+	assert_output "$(cat hw)"
+	# Its own checksum is checked too: the last byte of the zstd frame is
+	# in its XXH64 content checksum.
+	at=$(($(file_size fr.0) + 64 + $(file_size p.zst) - 1))
+	flip_bit z.sg zc.sg "$at" 0
+	run --separate-stderr sg-decode zc.sg
+	assert_failure 65
+	assert_one_stderr_line "^sg-decode: zc.sg: frame 1 at offset $(file_size fr.0): "
+}
+
+@test "a bad compressed payload among several files: one line naming file, frame and offset; the others decoded" {
+	local at
+	gen_text t 100
+	sg-chunk -b 1K t | sg-encode -c zstd >good.sg
+	sg-chunk -n 1 hw | sg-encode -c lz4 >l.sg
+	at=$(frame_at l.sg 2)
+	[ "$(sg-decode --list l.sg | jq -r 'select(.frame == 2) | .stored')" -eq 29 ] ||
+		fail "the LZ4 frame of 'world\\n' is not 15 + 4 + 6 + 4 bytes"
+	# A bit inside frame 2's LZ4 block (past the 15-byte frame header, which
+	# records the content size, and the 4-byte block size): the payload
+	# decodes to other bytes.
+	flip_bit l.sg bad.sg $((at + 64 + 4 + 11 + 4 + 2)) 5
+	run --separate-stderr bash -c 'sg-decode good.sg bad.sg good.sg >got'
+	assert_failure 65
+	assert_one_stderr_line "^sg-decode: bad.sg: frame 2 at offset $at: "
+	{ cat t; printf 'hello\n'; cat t; } | cmp - got
+	# The same with 4 threads and from stdin.
+	run --separate-stderr bash -c 'cat bad.sg | sg-decode -T 4 >got'
+	assert_failure 65
+	assert_one_stderr_line "^sg-decode: \(stdin\): frame 2 at offset $at: "
+	[ "$(cat got)" = hello ]
+}
+
+@test "NDJSON from sg-encode --json is read from files and stdin, and listed" {
+	gen_text t 100
+	sg-chunk -b 1K t hw >s.sg
+	sg-encode --json s.sg >s.json
+	sg-decode s.json | cmp - <(cat t hw)
+	sg-decode - <s.json | cmp - <(cat t hw)
+	cat s.json | sg-decode -T 2 | cmp - <(cat t hw)
+	# Mixed with binary streams, file by file.
+	sg-decode s.json hw.sg s.sg | cmp - <(cat t hw hw t hw)
+	run --separate-stderr sg-decode --list s.json
+	assert_success
+	printf '%s\n' "$output" >list.ndjson
+	[ "$(wc -l <list.ndjson)" -eq "$(sg-decode --list s.sg | wc -l)" ]
+	run jq -r 'select(.type == "begin") | .name' list.ndjson
+	assert_output "$(printf 't\nhw')"
 }

@@ -497,3 +497,60 @@ if ext:
 open(out, "wb").write(h + struct.pack("<Q", s) + ext + payload)
 EOF
 }
+
+# ---------------------------------------------------------------- sg-encode
+
+# encode_roundtrip FILE CHUNK_OPTS ENCODE_OPTS [DECODE_OPTS]:
+# sg-chunk CHUNK_OPTS FILE | sg-encode ENCODE_OPTS | sg-decode DECODE_OPTS
+# reproduces FILE exactly, every stage exits 0 and nothing goes to stderr.
+# The option strings are split at spaces.
+encode_roundtrip() {
+	local f=$1 c=$2 e=$3 d=${4:-} st
+	# shellcheck disable=SC2086
+	sg-chunk $c -- "$f" 2>er.cerr | sg-encode $e 2>er.eerr | sg-decode $d 2>er.derr |
+	    cmp - "$f" >er.cmp 2>&1 && st=("${PIPESTATUS[@]}") || st=("${PIPESTATUS[@]}")
+	if [ "${st[*]}" != "0 0 0 0" ] || [ -s er.cerr ] || [ -s er.eerr ] || [ -s er.derr ]; then
+		fail "$(printf 'sg-chunk %s %s | sg-encode %s | sg-decode %s (%s bytes)\nexit: %s\nsg-chunk: %s\nsg-encode: %s\nsg-decode: %s\ncmp: %s' \
+		    "$c" "$f" "$e" "$d" "$(file_size "$f")" "${st[*]}" "$(head -c 500 er.cerr)" \
+		    "$(head -c 500 er.eerr)" "$(head -c 500 er.derr)" "$(head -c 500 er.cmp)")"
+	fi
+}
+
+# check_json_payloads NDJSON SOURCE: every DATA object of `sg-encode --json`
+# for the one-source stream of SOURCE carries its chunk's bytes, which it
+# reads from SOURCE at offset and size: as "text" (and no "base64") when
+# they are valid UTF-8, else as "base64" (and no "text"); other frames
+# carry neither. Prints "TEXT_COUNT BASE64_COUNT".
+check_json_payloads() {
+	python3 - "$1" "$2" 2>cjp.err <<'PY' || { fail "$(printf 'bad payloads in %s:\n%s' "$1" "$(cat cjp.err)")"; return 1; }
+import base64, json, sys
+src = open(sys.argv[2], "rb").read()
+bad, nt, nb = [], 0, 0
+for i, line in enumerate(open(sys.argv[1], "rb")):
+    o = json.loads(line)
+    if o["type"] != "data":
+        if "text" in o or "base64" in o:
+            bad.append("line %d: a %s frame with a payload key" % (i + 1, o["type"]))
+        continue
+    if o["context"] != 0:
+        bad.append("line %d: context %d" % (i + 1, o["context"]))
+        continue
+    want = src[o["offset"]:o["offset"] + o["size"]]
+    try:
+        s = want.decode("utf-8")
+    except UnicodeDecodeError:
+        s = None
+    if s is not None:
+        nt += 1
+        if "base64" in o or o.get("text") != s:
+            bad.append("line %d: valid UTF-8 at %d, want exactly \"text\"" % (i + 1, o["offset"]))
+    else:
+        nb += 1
+        if "text" in o or base64.b64decode(o.get("base64", "")) != want:
+            bad.append("line %d: invalid UTF-8 at %d, want exactly \"base64\"" % (i + 1, o["offset"]))
+if bad:
+    sys.stderr.write("\n".join(bad[:10]) + "\n")
+    sys.exit(1)
+print(nt, nb)
+PY
+}

@@ -8,18 +8,30 @@
 
 #include "json.h"
 
+/* The JSON string for s, as a NUL-terminated copy. sg_json_string appends,
+ * so it is called on a buffer that already holds a prefix, which must be
+ * left as it was. */
 static char *
 render(const void *s, size_t len, size_t *outlen)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *fp = open_memstream(&buf, &n);
+	static const char prefix[] = "prefix:";
+	sg_buf b = SG_BUF_INIT;
+	sg_err e;
+	char *out;
 
-	assert_non_null(fp);
-	sg_json_string(fp, s, len);
-	assert_int_equal(fclose(fp), 0);
-	*outlen = n;
-	return buf;
+	sg_err_clear(&e);
+	assert_int_equal(sg_buf_append(&b, prefix, sizeof prefix - 1, &e), 0);
+	assert_int_equal(sg_json_string(&b, s, len, &e), 0);
+	assert_int_equal(e.code, SG_OK);
+	assert_true(b.len >= sizeof prefix - 1);
+	assert_memory_equal(b.p, prefix, sizeof prefix - 1);
+	*outlen = b.len - (sizeof prefix - 1);
+	out = malloc(*outlen + 1);
+	assert_non_null(out);
+	memcpy(out, b.p + sizeof prefix - 1, *outlen);
+	out[*outlen] = '\0';
+	sg_buf_free(&b);
+	return out;
 }
 
 static void
@@ -118,12 +130,54 @@ test_random(void **state)
 	}
 }
 
+/* Appends accumulate: many strings into one buffer give the concatenation
+ * of their single renderings, across the buffer's growth; a long string of
+ * the worst case (every byte becomes \ufffd) fits exactly. */
+static void
+test_appends(void **state)
+{
+	sg_buf all = SG_BUF_INIT;
+	sgt_buf want = { 0 };
+	sg_err e;
+	sgt_rng r;
+	unsigned char big[20000];
+	size_t i, n;
+	char *one;
+
+	(void)state;
+	sgt_rng_init(&r, "json_appends");
+	sg_err_clear(&e);
+	for (i = 0; i < 300; i++) {
+		unsigned char in[100];
+		size_t len = (size_t)sgt_below(&r, sizeof in + 1), k;
+
+		for (k = 0; k < len; k++)
+			in[k] = (unsigned char)sgt_next(&r);
+		assert_int_equal(sg_json_string(&all, in, len, &e), 0);
+		one = render(in, len, &n);
+		sgt_buf_put(&want, one, n);
+		free(one);
+	}
+	assert_int_equal(all.len, want.len);
+	assert_memory_equal(all.p, want.p, want.len);
+	sg_buf_free(&all);
+	sgt_buf_free(&want);
+
+	memset(big, 0xFF, sizeof big);
+	one = render(big, sizeof big, &n);
+	assert_int_equal(n, 6 * sizeof big + 2);
+	for (i = 0; i < sizeof big; i++)
+		assert_memory_equal(one + 1 + 6 * i, "\\ufffd", 6);
+	free(one);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_appends),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -49,6 +49,38 @@ ref_cut(const unsigned char *buf, size_t len, int eof)
 	return len;
 }
 
+/* Whether buf[0..len) is all complete valid characters, by the reference. */
+static int
+ref_valid(const unsigned char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		int c = sgt_ref_char(buf, len, i);
+
+		if (c < 1)
+			return 0;
+		i += (size_t)c;
+	}
+	return 1;
+}
+
+static void
+check_valid(const unsigned char *buf, size_t len)
+{
+	int got = sg_utf8_valid(buf, len), want = ref_valid(buf, len);
+
+	if ((got != 0) != want) {
+		char hex[3 * 64 + 1] = "";
+		size_t k;
+
+		for (k = 0; k < len && k < 64; k++)
+			snprintf(hex + 3 * k, sizeof hex - 3 * k, " %02X", buf[k]);
+		fail_msg("sg_utf8_valid(%s%s ) = %d, reference %d", hex, len > 64 ? " ..." : "",
+		    got, want);
+	}
+}
+
 /* The cut must also be a safe place in the sense of utf8.h: not inside a
  * complete character of buf[0..len), and at len only if no character
  * could continue past it. */
@@ -67,6 +99,7 @@ check_one(const unsigned char *buf, size_t len)
 		fail_msg("sg_utf8_unit(%s ) = %zu, reference %zu", hex,
 		    sg_utf8_unit(buf, len), ref_unit(buf, len));
 	}
+	check_valid(buf, len);
 	sgt_ref_inside(buf, len, inside);
 	for (eof = 0; eof <= 1; eof++) {
 		size_t got = sg_utf8_cut(buf, len, eof), want = ref_cut(buf, len, eof);
@@ -280,6 +313,91 @@ test_random_buffers(void **state)
 	}
 }
 
+static void
+test_valid_literals(void **state)
+{
+	(void)state;
+	assert_true(sg_utf8_valid("", 0));
+	assert_true(sg_utf8_valid(NULL, 0));
+	assert_true(sg_utf8_valid("a\0b", 3));
+	assert_true(sg_utf8_valid("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF", 13));
+	assert_false(sg_utf8_valid("\xC3", 1));
+	assert_false(sg_utf8_valid("abcdefgh\xC3", 9));
+	assert_false(sg_utf8_valid("\xED\xA0\x80", 3));
+	assert_false(sg_utf8_valid("\xC0\xAF", 2));
+	assert_false(sg_utf8_valid("\xF4\x90\x80\x80", 4));
+	assert_false(sg_utf8_valid("\x80", 1));
+	assert_false(sg_utf8_valid("\xFF", 1));
+	/* the length is honoured: a bad byte just past it does not count */
+	assert_true(sg_utf8_valid("abcdefghij\xFF", 10));
+	assert_true(sg_utf8_valid("ab\xC3\xA9\xFF", 4));
+	assert_false(sg_utf8_valid("ab\xC3\xA9", 3));
+}
+
+/* One defect (an invalid byte, a truncated or overlong character, a
+ * surrogate) at every position of ASCII runs of every length and
+ * alignment, where a word-at-a-time fast path could skip it. */
+static void
+test_valid_positions(void **state)
+{
+	static const char *const defects[] = {
+		"\x80", "\xFF", "\xC3", "\xE2\x82", "\xF0\x9F\x98", "\xC0\x80",
+		"\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC3\xA9", "\xF0\x9F\x98\x80",
+	};
+	unsigned char buf[48 + 8];
+	size_t d, pos, len, off;
+
+	(void)state;
+	for (d = 0; d < sizeof defects / sizeof defects[0]; d++) {
+		size_t dl = strlen(defects[d]);
+
+		for (len = dl; len <= 40; len++) {
+			for (pos = 0; pos + dl <= len; pos++) {
+				/* misalign the start too */
+				for (off = 0; off < 8; off += 3) {
+					unsigned char *p = buf + off;
+
+					memset(p, 'a', len);
+					memcpy(p + pos, defects[d], dl);
+					check_valid(p, len);
+					/* and the prefixes, which may cut it short */
+					check_valid(p, pos + dl - 1);
+				}
+			}
+		}
+	}
+}
+
+static void
+test_valid_random(void **state)
+{
+	unsigned char buf[600];
+	sgt_rng r;
+	unsigned it, nvalid = 0;
+
+	(void)state;
+	sgt_rng_init(&r, "utf8_valid_random");
+	for (it = 0; it < sgt_iters(20000); it++) {
+		size_t n = (size_t)sgt_range(&r, 0, sizeof buf), i;
+
+		if (it % 2 == 0) {
+			fill_random(&r, buf, n);
+		} else {
+			/* mostly valid: long ASCII runs and characters, then
+			 * perhaps one damaged byte */
+			for (i = 0; i < n; i++)
+				buf[i] = (unsigned char)sgt_range(&r, 0, 0x7F);
+			for (i = 0; i + 4 <= n; i += (size_t)sgt_range(&r, 4, 64))
+				memcpy(buf + i, sgt_chance(&r, 50) ? "\xF0\x9F\x98\x80" : "\xE2\x82\xAC!", 4);
+			if (n > 0 && sgt_chance(&r, 50))
+				buf[sgt_below(&r, n)] = (unsigned char)sgt_next(&r);
+		}
+		nvalid += ref_valid(buf, n);
+		check_valid(buf, n);
+	}
+	assert_true(nvalid > sgt_iters(20000) / 10);
+}
+
 int
 main(void)
 {
@@ -289,6 +407,9 @@ main(void)
 		cmocka_unit_test(test_exhaustive),
 		cmocka_unit_test(test_exhaustive_bytes),
 		cmocka_unit_test(test_random_buffers),
+		cmocka_unit_test(test_valid_literals),
+		cmocka_unit_test(test_valid_positions),
+		cmocka_unit_test(test_valid_random),
 	};
 
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);

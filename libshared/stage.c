@@ -1,0 +1,98 @@
+#include "stage.h"
+
+#include "io.h"
+
+void
+sg_stage_job_frame(const sg_job *j, sg_frame *f)
+{
+	f->h = j->h;
+	f->raw = j->in.p;
+	f->payload = j->in.p + j->h.hdr_len;
+	f->index = j->index;
+	f->at = j->at;
+}
+
+/* Emit the oldest job (waiting for it if wait). 1 when one was emitted, 0
+ * when none was ready, or an error. */
+static int
+emit_oldest(sg_pool *p, const sg_stage_ops *ops, void *ctx, int wait, sg_err *e)
+{
+	sg_job *j = sg_pool_oldest(p, wait);
+	sg_frame f;
+	int rc;
+
+	if (j == NULL)
+		return 0;
+	sg_stage_job_frame(j, &f);
+	rc = ops->emit(ctx, &f, j, e);
+	sg_pool_retire(p);
+	return rc < 0 ? rc : 1;
+}
+
+static int
+emit_all(sg_pool *p, const sg_stage_ops *ops, void *ctx, int wait, sg_err *e)
+{
+	int rc;
+
+	while ((rc = emit_oldest(p, ops, ctx, wait, e)) > 0)
+		;
+	return rc;
+}
+
+int
+sg_stage_run(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ctx,
+	     sg_err *e)
+{
+	int live = sg_io_is_live(fd), rc;
+	sg_frame f;
+
+	for (;;) {
+		if (live && sg_pool_inflight(p) != 0 && !sg_io_input_waiting(fd) &&
+		    (rc = emit_all(p, ops, ctx, 1, e)) < 0)
+			break;
+		if ((rc = sg_reader_next(r, &f, e)) < 0) {
+			/* The frames before the defect come first: one of
+			 * them may hold an earlier defect, still in work. */
+			sg_err first;
+			int erc;
+
+			sg_err_clear(&first);
+			if ((erc = emit_all(p, ops, ctx, 1, &first)) < 0) {
+				*e = first;
+				rc = erc;
+			}
+			break;
+		}
+		if (rc == 0)
+			break;
+		if (!ops->needs_work(ctx, &f) && sg_pool_inflight(p) == 0) {
+			if ((rc = ops->emit(ctx, &f, NULL, e)) < 0)
+				break;
+			continue;
+		}
+		{
+			size_t len = (size_t)sg_frame_wire_len(&f.h);
+			sg_job *j;
+
+			while (sg_pool_full(p, len))
+				if ((rc = emit_oldest(p, ops, ctx, 1, e)) < 0)
+					goto out;
+			j = sg_pool_slot(p);
+			j->h = f.h;
+			j->index = f.index;
+			j->at = f.at;
+			if ((rc = sg_buf_append(&j->in, f.raw, len, e)) < 0)
+				break;
+			sg_pool_submit(p, j, ops->needs_work(ctx, &f));
+		}
+		if ((rc = emit_all(p, ops, ctx, 0, e)) < 0)
+			break;
+	}
+	if (rc == 0)
+		rc = emit_all(p, ops, ctx, 1, e);
+out:
+	/* After an error, what is still in flight is dropped unwritten. */
+	while (sg_pool_oldest(p, 1) != NULL)
+		sg_pool_retire(p);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* stage.h: the loop shared by sg-encode and sg-decode. Frames come from a
+ * reader; those that need work go through a pool of workers; every frame
+ * leaves in input order. A frame that needs no work, met while nothing is
+ * in flight, is handled in place without a copy.
+ *
+ * On live input (a pipe), everything in flight is finished and emitted
+ * before the loop would block on a read, so a slow producer's frames go
+ * out as soon as they are done.
+ */
+#ifndef SG_STAGE_H
+#define SG_STAGE_H
+
+#include "pool.h"
+#include "reader.h"
+
+typedef struct sg_stage_ops {
+	/* Whether frame f must go to a worker. */
+	int (*needs_work)(void *ctx, const sg_frame *f);
+	/* Emit frame f in order: job is its pool job (f points into the
+	 * job's copy of the frame and job->rc tells how the work went), or
+	 * NULL when f was handled in place. Returns 0 or an SG_E* code. */
+	int (*emit)(void *ctx, const sg_frame *f, sg_job *job, sg_err *e);
+} sg_stage_ops;
+
+/* Run the loop over r (reading fd, for the live-input check) until the
+ * input ends or an error. Returns 0, or the first error, with e naming its
+ * frame and offset; every frame before it has been emitted. */
+int sg_stage_run(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ctx,
+		 sg_err *e);
+
+/* The frame a job carries (its copy of the raw frame, as submitted). */
+void sg_stage_job_frame(const sg_job *j, sg_frame *f);
+
+#endif
