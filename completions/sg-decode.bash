@@ -10,7 +10,20 @@ _sg_decode()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
+	# --threads=4: bash splits it at '=' unless COMP_WORDBREAKS lacks '='.
+	if [[ $cur == = ]]; then
+		cur=
+	elif [[ $prev == = ]] && ((COMP_CWORD >= 2)); then
+		prev=${COMP_WORDS[COMP_CWORD-2]}
+	elif [[ $cur == --*=* ]]; then
+		prev=${cur%%=*}
+		cur=${cur#*=}
+	fi
+
 	case $prev in
+	-T | --threads)
+		return # a number, 0 for one per CPU: nothing to suggest
+		;;
 	-h | --help | -V | --version)
 		return
 		;;
@@ -21,8 +34,10 @@ _sg_decode()
 		[[ ${COMP_WORDS[i]} == -- ]] && break
 	done
 	if ((i == COMP_CWORD)) && [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W '-l --list -h --help
-			-V --version' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W '-l --list --frames -T
+			--threads= -h --help -V --version' -- "$cur")
+		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
+			compopt -o nospace
 		return
 	fi
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: a real pipeline on generated data, start to finish.
 # Generates a log with multi-byte text, cuts it into frames, lists them,
-# decodes them back byte for byte, and shows what corruption looks like.
+# decodes them back byte for byte, compresses them (read back by stock
+# zstd), shows them as NDJSON, and shows what corruption looks like.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +48,15 @@ sha256sum < app.log
 say "cat app.sg app.sg | sg-decode | wc -c   # concatenated streams decode like one"
 cat app.sg app.sg | sg-decode | wc -c
 
+say "sg-chunk -b 1M app.log | sg-encode -T0 > app.zst.sg   # zstd, each chunk on its own, every CPU"
+sg-chunk -b 1M app.log | sg-encode -T0 > app.zst.sg
+ls -l app.zst.sg
+say "zstd -dc app.zst.sg | cmp - app.log && echo stock zstd reads it"
+zstd -dc app.zst.sg | cmp - app.log && echo stock zstd reads it
+say "sg-decode -T0 app.zst.sg | cmp - app.log && echo identical"
+sg-decode -T0 app.zst.sg | cmp - app.log && echo identical
+say "sg-chunk -n 2 app.log | sg-encode --json | jq -c 'select(.type == \"data\") | {seq, offset, text}' | head -n 2"
+sg-chunk -n 2 app.log | sg-encode --json | jq -c 'select(.type == "data") | {seq, offset, text}' | head -n 2
 say "flip one byte in the middle of app.sg, then decode it"
 size=$(wc -c < app.sg)
 printf 'X' | dd of=app.sg bs=1 seek=$((size / 2)) conv=notrunc status=none
