@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 /* A slot buffer above this is freed at retire: rare huge frames must not
@@ -18,6 +19,7 @@ struct sg_pool {
 	uint64_t head, tail, next; /* oldest in flight, next to fill, next to work on */
 	size_t budget, inflight_bytes;
 	int stop;
+	int efd;                   /* eventfd: a job is done */
 	sg_pool_fn fn;
 	void *arg;
 	void **workers;
@@ -60,6 +62,11 @@ worker_main(void *v)
 		pthread_mutex_lock(&p->mu);
 		j->done = 1;
 		pthread_cond_broadcast(&p->done_cv);
+		if (p->efd >= 0) {
+			uint64_t one = 1;
+
+			(void)!write(p->efd, &one, sizeof one);
+		}
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -81,6 +88,12 @@ sg_pool_new(unsigned threads, unsigned depth, size_t budget, sg_pool_fn fn,
 	p->fn = fn;
 	p->arg = arg;
 	p->worker_free = worker_free;
+	p->efd = threads ? eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) : -1;
+	if (threads && p->efd < 0) {
+		free(p);
+		sg_err_set(e, SG_ENOMEM, "cannot create an eventfd");
+		return NULL;
+	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work_cv, NULL);
 	pthread_cond_init(&p->done_cv, NULL);
@@ -135,6 +148,8 @@ sg_pool_free(sg_pool *p)
 			sg_buf_free(&p->slots[i].out);
 			sg_buf_free(&p->slots[i].aux);
 		}
+	if (p->efd >= 0)
+		close(p->efd);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work_cv);
 	pthread_cond_destroy(&p->done_cv);
@@ -217,6 +232,21 @@ unsigned
 sg_pool_inflight(const sg_pool *p)
 {
 	return (unsigned)(p->tail - p->head);
+}
+
+int
+sg_pool_event_fd(const sg_pool *p)
+{
+	return p->efd;
+}
+
+void
+sg_pool_event_clear(sg_pool *p)
+{
+	uint64_t n;
+
+	if (p->efd >= 0)
+		(void)!read(p->efd, &n, sizeof n);
 }
 
 unsigned

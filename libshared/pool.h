@@ -73,6 +73,12 @@ void sg_pool_retire(sg_pool *p);
 /* Jobs in flight (submitted, not retired). */
 unsigned sg_pool_inflight(const sg_pool *p);
 
+/* A file descriptor that becomes readable when a job is done (an
+ * eventfd), to poll() beside an input; -1 without worker threads.
+ * sg_pool_event_clear() makes it unreadable again. */
+int sg_pool_event_fd(const sg_pool *p);
+void sg_pool_event_clear(sg_pool *p);
+
 /* One worker per online CPU, at least 1. */
 unsigned sg_pool_cpus(void);
 

@@ -49,6 +49,22 @@ sg_reader_tell(const sg_reader *r)
 	return r->consumed;
 }
 
+int
+sg_reader_has_frame(const sg_reader *r)
+{
+	const unsigned char *p = r->buf + r->pos;
+	size_t have = r->len - r->pos;
+	uint64_t wire;
+
+	if (r->mode != READER_FRAMES)
+		return have != 0;
+	if (have < 48)
+		return 0;
+	/* hdr_len plus stored: the frame's length on the wire. */
+	wire = (uint64_t)sg_le16(p + 8) + sg_le32(p + 44);
+	return have >= wire;
+}
+
 void
 sg_reader_defer_data_sums(sg_reader *r)
 {

@@ -46,6 +46,10 @@ int sg_reader_next(sg_reader *r, sg_frame *f, sg_err *e);
  * them on worker threads, say). Headers and metadata are still checked. */
 void sg_reader_defer_data_sums(sg_reader *r);
 
+/* Whether a whole frame is already buffered, so that the next call will
+ * not block (NDJSON: whether any input is buffered). */
+int sg_reader_has_frame(const sg_reader *r);
+
 /* Whether the input turned out to be NDJSON (known after the first call). */
 int sg_reader_is_ndjson(const sg_reader *r);
 

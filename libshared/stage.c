@@ -1,5 +1,8 @@
 #include "stage.h"
 
+#include <errno.h>
+#include <poll.h>
+
 #include "io.h"
 
 void
@@ -39,6 +42,35 @@ emit_all(sg_pool *p, const sg_stage_ops *ops, void *ctx, int wait, sg_err *e)
 	return rc;
 }
 
+/* Live input with work in flight and no frame to read yet: emit jobs as
+ * they finish, until input arrives or nothing is left in flight. Emitting
+ * everything at once instead would idle the workers whenever a busy
+ * producer is a moment late. */
+static int
+await_input(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ctx,
+	    sg_err *e)
+{
+	struct pollfd pf[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = sg_pool_event_fd(p), .events = POLLIN },
+	};
+	int rc;
+
+	while (sg_pool_inflight(p) != 0 && !sg_reader_has_frame(r) && !sg_io_input_waiting(fd)) {
+		if (pf[1].fd < 0)
+			return emit_all(p, ops, ctx, 1, e);
+		/* Clear first: a job done after this wakes the poll. */
+		sg_pool_event_clear(p);
+		if ((rc = emit_all(p, ops, ctx, 0, e)) < 0)
+			return rc;
+		if (sg_pool_inflight(p) == 0)
+			break;
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			return emit_all(p, ops, ctx, 1, e);
+	}
+	return 0;
+}
+
 int
 sg_stage_run(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ctx,
 	     sg_err *e)
@@ -47,8 +79,7 @@ sg_stage_run(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ct
 	sg_frame f;
 
 	for (;;) {
-		if (live && sg_pool_inflight(p) != 0 && !sg_io_input_waiting(fd) &&
-		    (rc = emit_all(p, ops, ctx, 1, e)) < 0)
+		if (live && (rc = await_input(p, r, fd, ops, ctx, e)) < 0)
 			break;
 		if ((rc = sg_reader_next(r, &f, e)) < 0) {
 			/* The frames before the defect come first: one of
