@@ -11,18 +11,21 @@
 #   BENCH_CORPUS directory of text files to build the input from
 #                (default: ../../shared/corpora/text relative to this script;
 #                a built-in generator is used when it does not exist)
+#   BENCH_RESULTS report file (default: bench/results.md)
 #   SG_BIN       directory holding sg-chunk and sg-decode (default: the repo's bin/)
 #
 # The table goes to stdout and to bench/results.md; progress goes to stderr.
+# At the end it runs bench/codec.sh (sg-encode/sg-decode against zstd and
+# lz4), which appends its "Codecs" section to the same file.
 set -euo pipefail
 
 # C locale: EPOCHREALTIME uses '.', awk and sort behave the same everywhere.
 export LC_ALL=C
 
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 SG_BIN=${SG_BIN:-$REPO/bin}
-RESULTS=$HERE/results.md
+RESULTS=${BENCH_RESULTS:-$HERE/results.md}
 RUNS=${BENCH_RUNS:-5}
 CORPUS=${BENCH_CORPUS:-$HERE/../../shared/corpora/text}
 GNU_TIME=/usr/bin/time
@@ -347,6 +350,11 @@ main() {
 	measure
 	{ report; latency_report; } | tee "$RESULTS"
 	say "wrote $RESULTS"
+	# sg-encode/sg-decode against zstd and lz4; appends to $RESULTS.
+	BENCH_RESULTS=$RESULTS "$HERE/codec.sh"
 }
 
-main "$@"
+# bench/codec.sh sources this file for its helpers; only run when executed.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	main "$@"
+fi
