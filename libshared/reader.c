@@ -140,25 +140,36 @@ truncated(sg_reader *r, const char *what, sg_err *e)
 	    what, r->len - r->pos), e);
 }
 
+/* Detect the input's kind on the first call. 1 when there is input, 0 at
+ * its end, or an error. */
+static int
+detect(sg_reader *r, sg_err *e)
+{
+	int rc;
+
+	if (r->failed)
+		return sg_err_set(e, SG_EINTERNAL, "read after a failure");
+	if (r->mode != READER_UNKNOWN)
+		return 1;
+	if ((rc = sg_reader_fill(r, 1, e)) <= 0)
+		return rc < 0 ? sg_reader_fail(r, rc, e) : 0;
+	/* sg frames start with 0x53; NDJSON with '{' or blanks. */
+	r->mode = strchr("{ \t\r\n", r->buf[r->pos]) != NULL ? READER_NDJSON : READER_FRAMES;
+	return 1;
+}
+
 int
-sg_reader_next(sg_reader *r, sg_frame *f, sg_err *e)
+sg_reader_peek(sg_reader *r, sg_frame_hdr *h, sg_err *e)
 {
 	uint16_t hdr_len;
 	uint32_t frame_size;
 	const unsigned char *p;
 	int rc;
 
-	if (r->failed)
-		return sg_err_set(e, SG_EINTERNAL, "read after a failure");
-	if (r->mode == READER_UNKNOWN) {
-		if ((rc = sg_reader_fill(r, 1, e)) <= 0)
-			return rc < 0 ? sg_reader_fail(r, rc, e) : 0;
-		/* sg frames start with 0x53; NDJSON with '{' or blanks. */
-		r->mode = strchr("{ \t\r\n", r->buf[r->pos]) != NULL ? READER_NDJSON
-		    : READER_FRAMES;
-	}
+	if ((rc = detect(r, e)) <= 0)
+		return rc;
 	if (r->mode == READER_NDJSON)
-		return sg_ndjson_next(r, f, e);
+		return 2;
 	if ((rc = sg_reader_fill(r, 1, e)) <= 0)
 		return rc < 0 ? sg_reader_fail(r, rc, e) : 0;
 	if ((rc = sg_reader_fill(r, 10, e)) <= 0)
@@ -169,21 +180,88 @@ sg_reader_next(sg_reader *r, sg_frame *f, sg_err *e)
 		return sg_reader_fail(r, rc, e);
 	if ((rc = sg_reader_fill(r, hdr_len, e)) <= 0)
 		return rc < 0 ? sg_reader_fail(r, rc, e) : truncated(r, "frame header", e);
-	p = r->buf + r->pos;
-	if ((rc = sg_frame_decode(p, hdr_len, &f->h, e)) < 0)
+	if ((rc = sg_frame_decode(r->buf + r->pos, hdr_len, h, e)) < 0)
 		return sg_reader_fail(r, rc, e);
-	/* Limits are checked: the whole frame may now be held. */
-	if ((rc = sg_reader_fill(r, (size_t)sg_frame_wire_len(&f->h), e)) <= 0)
-		return rc < 0 ? sg_reader_fail(r, rc, e) : truncated(r, "frame payload", e);
-	p = r->buf + r->pos;
-	f->raw = p;
-	f->payload = p + hdr_len;
+	return 1;
+}
+
+/* The frame whose header was just peeked is whole at raw: check it and
+ * account for it. */
+static int
+take(sg_reader *r, sg_frame *f, const unsigned char *raw, sg_err *e)
+{
+	f->raw = raw;
+	f->payload = raw + f->h.hdr_len;
 	if (sg_frame_inline(&f->h) && !(r->defer_data_sums && f->h.type == SG_TYPE_DATA) &&
 	    sg_sum(f->payload, f->h.size) != f->h.payload_sum)
 		return sg_reader_fail(r, sg_err_set(e, SG_EDATA, "payload checksum mismatch"), e);
 	f->index = r->frames++;
 	f->at = r->consumed;
-	r->pos += (size_t)sg_frame_wire_len(&f->h);
 	r->consumed += sg_frame_wire_len(&f->h);
 	return 1;
+}
+
+int
+sg_reader_next(sg_reader *r, sg_frame *f, sg_err *e)
+{
+	size_t wire;
+	int rc;
+
+	if ((rc = sg_reader_peek(r, &f->h, e)) <= 0)
+		return rc;
+	if (rc == 2)
+		return sg_ndjson_next(r, f, e);
+	/* Limits are checked: the whole frame may now be held. */
+	wire = (size_t)sg_frame_wire_len(&f->h);
+	if ((rc = sg_reader_fill(r, wire, e)) <= 0)
+		return rc < 0 ? sg_reader_fail(r, rc, e) : truncated(r, "frame payload", e);
+	r->pos += wire;
+	return take(r, f, r->buf + r->pos - wire, e);
+}
+
+int
+sg_reader_next_into(sg_reader *r, sg_frame *f, sg_buf *dst, sg_err *e)
+{
+	size_t wire, have, pad, got;
+	int rc;
+
+	if ((rc = sg_reader_peek(r, &f->h, e)) <= 0)
+		return rc;
+	if (rc == 2) {
+		if ((rc = sg_ndjson_next(r, f, e)) <= 0)
+			return rc;
+		dst->len = 0;
+		wire = (size_t)sg_frame_wire_len(&f->h);
+		if ((rc = sg_buf_append(dst, f->raw, wire, e)) < 0)
+			return sg_reader_fail(r, rc, e);
+		f->raw = dst->p;
+		f->payload = dst->p + f->h.hdr_len;
+		return 1;
+	}
+	wire = (size_t)sg_frame_wire_len(&f->h);
+	have = r->len - r->pos;
+	if (have > wire)
+		have = wire;
+	/* What is buffered is copied; the rest is read straight into dst, at
+	 * a page boundary, where read(2) copies fastest. */
+	pad = have < wire ? (READER_ALIGN - have % READER_ALIGN) % READER_ALIGN : 0;
+	dst->len = 0;
+	if ((rc = sg_buf_reserve(dst, pad + wire, e)) < 0)
+		return sg_reader_fail(r, rc, e);
+	memcpy(dst->p + pad, r->buf + r->pos, have);
+	r->pos += have;
+	for (got = have; got < wire;) {
+		ssize_t n = r->read(r->ctx, dst->p + pad + got, wire - got, e);
+
+		if (n < 0)
+			return sg_reader_fail(r, (int)n, e);
+		if (n == 0) {
+			r->eof = 1;
+			return sg_reader_fail(r, sg_err_set(e, SG_EDATA,
+			    "truncated frame payload (input ends after %zu of its bytes)", got), e);
+		}
+		got += (size_t)n;
+	}
+	dst->len = pad + wire;
+	return take(r, f, dst->p + pad, e);
 }

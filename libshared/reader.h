@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "err.h"
 #include "frame.h"
 
@@ -52,6 +53,18 @@ int sg_reader_has_frame(const sg_reader *r);
 
 /* Whether the input turned out to be NDJSON (known after the first call). */
 int sg_reader_is_ndjson(const sg_reader *r);
+
+/* The next frame's header, checked, without taking the frame: 1, 0 at a
+ * clean end, a negative SG_E* code, or 2 when the input is NDJSON (which
+ * has no header to peek). */
+int sg_reader_peek(sg_reader *r, sg_frame_hdr *h, sg_err *e);
+
+/* Like sg_reader_next(), but the frame lands in dst, which it owns: what
+ * the reader has buffered is copied, the rest is read straight into dst.
+ * f->raw is the last sg_frame_wire_len() bytes of dst. For frames that
+ * must outlive the next call (sent to another thread) without a second
+ * copy. */
+int sg_reader_next_into(sg_reader *r, sg_frame *f, sg_buf *dst, sg_err *e);
 
 /* Bytes consumed so far (the offset of the next frame), and frames read. */
 uint64_t sg_reader_tell(const sg_reader *r);

@@ -9,8 +9,9 @@ void
 sg_stage_job_frame(const sg_job *j, sg_frame *f)
 {
 	f->h = j->h;
-	f->raw = j->in.p;
-	f->payload = j->in.p + j->h.hdr_len;
+	/* The frame ends the buffer (sg_reader_next_into()). */
+	f->raw = j->in.p + j->in.len - (size_t)sg_frame_wire_len(&j->h);
+	f->payload = f->raw + j->h.hdr_len;
 	f->index = j->index;
 	f->at = j->at;
 }
@@ -71,6 +72,22 @@ await_input(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ctx
 	return 0;
 }
 
+/* A reader error: the frames before the defect come first, since one of
+ * them may hold an earlier defect, still in work. */
+static int
+reader_error(sg_pool *p, const sg_stage_ops *ops, void *ctx, int rc, sg_err *e)
+{
+	sg_err first;
+	int erc;
+
+	sg_err_clear(&first);
+	if ((erc = emit_all(p, ops, ctx, 1, &first)) < 0) {
+		*e = first;
+		return erc;
+	}
+	return rc;
+}
+
 int
 sg_stage_run(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ctx,
 	     sg_err *e)
@@ -79,43 +96,43 @@ sg_stage_run(sg_pool *p, sg_reader *r, int fd, const sg_stage_ops *ops, void *ct
 	sg_frame f;
 
 	for (;;) {
+		sg_job *j;
+		size_t len;
+
 		if (live && (rc = await_input(p, r, fd, ops, ctx, e)) < 0)
 			break;
-		if ((rc = sg_reader_next(r, &f, e)) < 0) {
-			/* The frames before the defect come first: one of
-			 * them may hold an earlier defect, still in work. */
-			sg_err first;
-			int erc;
-
-			sg_err_clear(&first);
-			if ((erc = emit_all(p, ops, ctx, 1, &first)) < 0) {
-				*e = first;
-				rc = erc;
-			}
+		if ((rc = sg_reader_peek(r, &f.h, e)) < 0) {
+			rc = reader_error(p, ops, ctx, rc, e);
 			break;
 		}
 		if (rc == 0)
 			break;
-		if (!ops->needs_work(ctx, &f) && sg_pool_inflight(p) == 0) {
+		/* NDJSON (rc 2) has no header to look at before it is read:
+		 * it goes through a job. */
+		if (rc == 1 && !ops->needs_work(ctx, &f) && sg_pool_inflight(p) == 0) {
+			if ((rc = sg_reader_next(r, &f, e)) < 0) {
+				rc = reader_error(p, ops, ctx, rc, e);
+				break;
+			}
 			if ((rc = ops->emit(ctx, &f, NULL, e)) < 0)
 				break;
 			continue;
 		}
-		{
-			size_t len = (size_t)sg_frame_wire_len(&f.h);
-			sg_job *j;
-
-			while (sg_pool_full(p, len))
-				if ((rc = emit_oldest(p, ops, ctx, 1, e)) < 0)
-					goto out;
-			j = sg_pool_slot(p);
-			j->h = f.h;
-			j->index = f.index;
-			j->at = f.at;
-			if ((rc = sg_buf_append(&j->in, f.raw, len, e)) < 0)
-				break;
-			sg_pool_submit(p, j, ops->needs_work(ctx, &f));
+		len = rc == 1 ? (size_t)sg_frame_wire_len(&f.h) : 0;
+		while (sg_pool_full(p, len))
+			if ((rc = emit_oldest(p, ops, ctx, 1, e)) < 0)
+				goto out;
+		/* The frame is read straight into the job: no second copy. */
+		j = sg_pool_slot(p);
+		if ((rc = sg_reader_next_into(r, &f, &j->in, e)) <= 0) {
+			if (rc < 0)
+				rc = reader_error(p, ops, ctx, rc, e);
+			break;
 		}
+		j->h = f.h;
+		j->index = f.index;
+		j->at = f.at;
+		sg_pool_submit(p, j, ops->needs_work(ctx, &f));
 		if ((rc = emit_all(p, ops, ctx, 0, e)) < 0)
 			break;
 	}
