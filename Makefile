@@ -34,7 +34,7 @@ SB  := build/san
 LIB_OBJ  := $(patsubst libshared/%.c,$(B)/lib/%.o,$(LIB_SRC))
 SLIB_OBJ := $(patsubst libshared/%.c,$(SB)/lib/%.o,$(LIB_SRC))
 
-.PHONY: all check unit unit-san cli cli-san lint deps demo bench install uninstall clean
+.PHONY: all check unit unit-san cli cli-san valgrind lint deps demo bench install uninstall clean
 
 all: $(addprefix bin/,$(TOOLS))
 
@@ -64,11 +64,12 @@ bin $(B)/lib $(B)/unit $(SB)/lib $(SB)/bin $(SB)/unit:
 deps:
 	scripts/install-deps.sh
 
-# The whole suite: unit tests plain and sanitized, CLI tests, man page lint.
+# The whole suite: unit tests plain and sanitized, CLI tests plain, sanitized
+# and (a subset) under valgrind, a fuzz smoke, man page lint.
 check: deps
 	$(MAKE) all
 	$(MAKE) unit unit-san
-	$(MAKE) cli cli-san
+	$(MAKE) cli cli-san valgrind
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
 
@@ -87,6 +88,10 @@ cli: all
 cli-san: $(addprefix $(SB)/bin/,$(TOOLS))
 	SG_BIN=$(CURDIR)/$(SB)/bin SG_SANITIZED=1 \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bats tests/cli
+
+# A small CLI subset under valgrind memcheck: errors and leaks fail it.
+valgrind: all
+	bats tests/valgrind
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
