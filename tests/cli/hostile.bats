@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# Hostile inputs: each ends in a clear error or a bounded, documented
+# result; never a crash, a hang or growing memory. Peak RSS is checked with
+# GNU time (not under the sanitizers, whose allocators cost more).
+
+load test_helper
+
+setup() { sg_setup; }
+
+RSS_LIMIT_KB=100000   # 100 MB: a few 64 MiB-limited frames at most
+
+# rss_ok FILE: the peak RSS in KiB that GNU time wrote to FILE is under the
+# limit (skipped under the sanitizers).
+rss_ok() {
+	local kb
+	[ -n "${SG_SANITIZED:-}" ] && return 0
+	kb=$(tail -n 1 "$1")
+	[[ $kb =~ ^[0-9]+$ ]] || { fail "no RSS figure in $1: $(cat "$1")"; return 1; }
+	((kb < RSS_LIMIT_KB)) || { fail "peak RSS $kb KiB (limit $RSS_LIMIT_KB) in $1"; return 1; }
+}
+
+@test "a header declaring a 4 GiB payload: 65 at once, nothing allocated" {
+	mk_frame big.fr type=2 seq=1 size=0xFFFFFFFF stored=0xFFFFFFFF
+	sg-chunk /dev/null >empty.sg
+	split_frames empty.sg fr >/dev/null
+	cat fr.0 big.fr >big.sg
+	run --separate-stderr /usr/bin/time -f %M -o rss sg-decode big.sg
+	assert_failure 65
+	assert_one_stderr_line "^sg-decode: big.sg: frame 1 at offset $(file_size fr.0): payload size 4294967295 exceeds the limit"
+	rss_ok rss
+	run --separate-stderr /usr/bin/time -f %M -o rss sg-encode big.sg
+	assert_failure 65
+	rss_ok rss
+}
+
+@test "a header declaring a 4 GiB frame, or a 64 KiB header: 65 at once" {
+	local at
+	sg-chunk /dev/null >empty.sg
+	split_frames empty.sg fr >/dev/null
+	at=$(file_size fr.0)
+	mk_frame a.fr type=2 seq=1 frame_size=0xFFFFFFFF
+	cat fr.0 a.fr >a.sg
+	run --separate-stderr /usr/bin/time -f %M -o rss sg-decode a.sg
+	assert_failure 65
+	assert_one_stderr_line "^sg-decode: a.sg: frame 1 at offset $at: skippable frame size 4294967295 does not match"
+	rss_ok rss
+	mk_frame b.fr type=2 seq=1 hdr_len=0xFFFF
+	cat fr.0 b.fr >b.sg
+	run --separate-stderr sg-decode b.sg
+	assert_failure 65
+	assert_one_stderr_line "^sg-decode: b.sg: frame 1 at offset $at: header length 65535 out of range"
+}
+
+@test "a stream of PROGRESS frames only: 65, not a silent success" {
+	local i
+	# consumed = 4096, as an 8-byte little-endian value under tag 32.
+	printf '\040\000\010\000\000\020\000\000\000\000\000\000' >meta
+	mk_frame p.fr type=4 seq=0 payload=meta
+	for ((i = 0; i < 1000; i++)); do cat p.fr; done >p.sg
+	run --separate-stderr /usr/bin/time -f %M -o rss sg-decode p.sg
+	assert_failure 65
+	assert_one_stderr_line "^sg-decode: p.sg: frame 1000 at offset [0-9]+: no source in the input"
+	rss_ok rss
+}
+
+@test "a million empty sources (concatenated streams): exact, bounded" {
+	local n=1000000 k
+	[ -n "${SG_SANITIZED:-}" ] && n=100000
+	sg-chunk /dev/null >one.sg
+	for ((k = 0; k < 1000; k++)); do cat one.sg; done >thousand.sg
+	for ((k = 0; k < n / 1000; k++)); do cat thousand.sg; done |
+		/usr/bin/time -f %M -o rss sg-decode >out 2>err
+	[ ! -s out ] || fail "output from empty sources: $(wc -c <out) bytes"
+	[ ! -s err ] || fail "stderr: $(head -n 3 err)"
+	rss_ok rss
+	sg-decode --list thousand.sg | jq -s 'map(select(.type == "begin")) | length' >count
+	[ "$(cat count)" = 1000 ]
+}
+
+@test "a 1 GiB single line under every strategy: exact, bounded" {
+	local size=$((1 << 30)) s want
+	[ -n "${SG_SANITIZED:-}" ] && size=$((64 << 20))
+	want=$(head -c "$size" /dev/zero | tr '\0' 'a' | cksum)
+	for s in lines utf8 bytes; do
+		head -c "$size" /dev/zero | tr '\0' 'a' |
+			/usr/bin/time -f %M -o "rss.chunk.$s" sg-chunk -s "$s" |
+			/usr/bin/time -f %M -o "rss.decode.$s" sg-decode | cksum >got
+		[ "$(cat got)" = "$want" ] || fail "-s $s: the line did not come back exactly"
+		rss_ok "rss.chunk.$s"
+		rss_ok "rss.decode.$s"
+	done
+}
+
+# Endless input for 10 s through the whole suite; timeout ends it (124).
+endless() {
+	local src=$1 s
+	for s in lines utf8 bytes; do
+		(
+			/usr/bin/time -f %M -o "rss.$s" timeout 10 sg-chunk -s "$s" "$src" |
+				sg-encode -c auto -T2 | /usr/bin/time -f %M -o "rss.dec.$s" sg-decode -T2 |
+				wc -c >"bytes.$s"
+		) 2>"err.$s" &
+	done
+	wait
+	for s in lines utf8 bytes; do
+		[ "$(cat "bytes.$s")" -gt 1000000 ] || fail "$src -s $s: only $(cat "bytes.$s") bytes in 10 s"
+		rss_ok "rss.$s"
+		rss_ok "rss.dec.$s"
+	done
+}
+
+@test "/dev/zero for 10 s: streams, bounded, stops on a signal" {
+	endless /dev/zero
+}
+
+@test "/dev/urandom for 10 s: streams, bounded, stops on a signal" {
+	endless /dev/urandom
+}
+
+@test "stopped and continued many times (SIGSTOP/SIGCONT, EINTR): still exact" {
+	local pids p i
+	gen_text big 200000
+	sg-chunk -b 64K big | sg-encode -T2 | sg-decode -T2 >out 2>err &
+	for ((i = 0; i < 20; i++)); do
+		sleep 0.05
+		pids=$(pgrep -d ' ' -P "$BASHPID" -x 'sg-chunk|sg-encode|sg-decode' || true)
+		for p in $pids; do kill -STOP "$p" 2>/dev/null || true; done
+		sleep 0.02
+		for p in $pids; do kill -CONT "$p" 2>/dev/null || true; done
+	done
+	wait
+	cmp out big
+	[ ! -s err ]
+}
