@@ -449,6 +449,8 @@ flags_value(sg_reader *r, struct sg_ndjson *j, sg_err *e)
 		j->flags |= (uint16_t)bit;
 		if ((c = peek_token(r, e)) < 0)
 			return c;
+		if (c == END_OF_INPUT)
+			return BAD("truncated NDJSON frame (input ends inside the flags)");
 		skip(r, 1);
 		if (c == ']')
 			return 0;
