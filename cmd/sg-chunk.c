@@ -59,16 +59,6 @@ usage(FILE *out)
 	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error.\n");
 }
 
-static int
-usage_error(const sg_err *e)
-{
-	if (e != NULL)
-		sg_report(NULL, e);
-	synopsis(stderr);
-	fprintf(stderr, "Try '%s --help' for more.\n", sg_progname());
-	return sg_exit_status(SG_EUSAGE);
-}
-
 /* What BEGIN says about the source behind fd. */
 static void
 describe(int fd, const char *name, sg_meta *m)
@@ -185,19 +175,19 @@ main(int argc, char **argv)
 			if (strcmp(optarg, "auto") == 0)
 				o.size = 0;
 			else if (sg_size_parse(optarg, 1, SG_CHUNK_SIZE_MAX, &o.size, &e) < 0)
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'n':
 			if (sg_count_parse(optarg, 1, UINT32_MAX, &o.records, &e) < 0)
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			break;
 		case 's':
 			if ((o.strategy = sg_boundary_lookup(optarg)) == NULL) {
 				sg_err_set(&e, SG_EUSAGE, "unknown strategy '%s'", optarg);
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			}
 			break;
 		case 'V':
@@ -207,11 +197,11 @@ main(int argc, char **argv)
 			if ((o.oversize = sg_oversize_parse(optarg)) < 0) {
 				sg_err_set(&e, SG_EUSAGE,
 				    "--oversize takes split, keep or error, not '%s'", optarg);
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			}
 			break;
 		default:
-			return usage_error(NULL);
+			return sg_usage_error(NULL, synopsis);
 		}
 	}
 	argc -= optind;
@@ -219,7 +209,7 @@ main(int argc, char **argv)
 	if ((status = sg_refuse_tty_output()) != 0)
 		return status;
 	if ((c = sg_chunker_new(&o, sg_io_emit_frame, &out, &e)) == NULL)
-		return e.code == SG_EUSAGE ? usage_error(&e) : sg_report(NULL, &e);
+		return e.code == SG_EUSAGE ? sg_usage_error(&e, synopsis) : sg_report(NULL, &e);
 	sg_io_widen_pipe(out, 1u << 20);
 	status = argc > 0 ? run(c, argv, argc) : run(c, stdin_only, 1);
 	sg_chunker_free(c);

@@ -50,35 +50,12 @@ usage(FILE *out)
 	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error.\n");
 }
 
-static int
-usage_error(const sg_err *e)
-{
-	if (e != NULL)
-		sg_report(NULL, e);
-	synopsis(stderr);
-	fprintf(stderr, "Try '%s --help' for more.\n", sg_progname());
-	return sg_exit_status(SG_EUSAGE);
-}
-
 struct run {
 	enum output output;
 	sg_verify *v;
 	sg_buf line;
 	int out;
 };
-
-static void *
-worker_new(void *arg)
-{
-	(void)arg;
-	return sg_codec_new();
-}
-
-static void
-worker_free(void *w)
-{
-	sg_codec_free(w);
-}
 
 /* On a worker: decode one compressed payload and check its checksum. */
 static int
@@ -126,12 +103,6 @@ emit(void *ctx, const sg_frame *f, sg_job *j, sg_err *e)
 	sg_meta m;
 	int rc;
 
-	if (j != NULL && j->rc < 0) {
-		*e = j->err;
-		e->frame = f->index;
-		e->offset = f->at;
-		return j->rc;
-	}
 	if (j != NULL && needs_work(x, f))
 		payload = j->aux.p;
 	if ((rc = sg_verify_frame(x->v, f, payload, &m, e)) < 0)
@@ -157,29 +128,16 @@ static int
 decode(sg_pool *p, struct run *x, const char *path)
 {
 	static const sg_stage_ops ops = { needs_work, emit };
-	const char *name = sg_display_name(path);
-	sg_reader *r = NULL;
 	sg_err e;
 	int fd, rc;
 
 	sg_err_clear(&e);
 	if ((fd = sg_io_open_input(path, &e)) < 0)
-		return sg_report(name, &e);
-	if ((r = sg_reader_new(sg_reader_fd, &fd)) == NULL ||
-	    (x->v = sg_verify_new()) == NULL) {
-		rc = sg_err_set(&e, SG_ENOMEM, "out of memory");
-		goto done;
-	}
-	rc = sg_stage_run(p, r, fd, &ops, x, &e);
-	if (rc == 0)
-		rc = sg_verify_finish(x->v, sg_reader_count(r), sg_reader_tell(r), &e);
-done:
-	sg_reader_free(r);
-	sg_verify_free(x->v);
-	x->v = NULL;
+		return sg_report(sg_display_name(path), &e);
+	rc = sg_stage_input(p, fd, 0, &ops, x, &x->v, &e);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return rc < 0 ? sg_report(name, &e) : 0;
+	return rc < 0 ? sg_report(sg_display_name(path), &e) : 0;
 }
 
 int
@@ -203,7 +161,7 @@ main(int argc, char **argv)
 			break;
 		case 'T':
 			if (sg_count_parse(optarg, 0, 256, &threads, &e) < 0)
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			break;
 		case 'V':
 			sg_print_version();
@@ -212,23 +170,19 @@ main(int argc, char **argv)
 			frames = 1;
 			break;
 		default:
-			return usage_error(NULL);
+			return sg_usage_error(NULL, synopsis);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (list && frames) {
 		sg_err_set(&e, SG_EUSAGE, "--list and --frames exclude each other");
-		return usage_error(&e);
+		return sg_usage_error(&e, synopsis);
 	}
 	x.output = list ? OUT_LIST : frames ? OUT_FRAMES : OUT_BYTES;
 	if (x.output == OUT_FRAMES && (status = sg_refuse_tty_output()) != 0)
 		return status;
-	if (threads == 0)
-		threads = sg_pool_cpus();
-	p = sg_pool_new((unsigned)threads, 2 * (unsigned)threads + 2,
-	    ((size_t)threads + 1) * (4u << 20), work, &x, worker_new, worker_free, &e);
-	if (p == NULL)
+	if ((p = sg_stage_pool((unsigned)threads, work, &x, &e)) == NULL)
 		return sg_report(NULL, &e);
 	if (argc == 0)
 		status = decode(p, &x, "-");

@@ -69,29 +69,6 @@ usage(FILE *out)
 	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error.\n");
 }
 
-static int
-usage_error(const sg_err *e)
-{
-	if (e != NULL)
-		sg_report(NULL, e);
-	synopsis(stderr);
-	fprintf(stderr, "Try '%s --help' for more.\n", sg_progname());
-	return sg_exit_status(SG_EUSAGE);
-}
-
-static void *
-worker_new(void *arg)
-{
-	(void)arg;
-	return sg_codec_new();
-}
-
-static void
-worker_free(void *w)
-{
-	sg_codec_free(w);
-}
-
 /* The reader leaves inline DATA checksums to us, so that they are
  * computed on the workers. */
 static int
@@ -152,12 +129,6 @@ emit(void *ctx, const sg_frame *f, sg_job *j, sg_err *e)
 	const unsigned char *payload = f->payload;
 	int rc;
 
-	if (j != NULL && j->rc < 0) {
-		*e = j->err;
-		e->frame = f->index;
-		e->offset = f->at;
-		return j->rc;
-	}
 	if (j != NULL && f->h.type == SG_TYPE_DATA && f->h.codec != SG_CODEC_NONE)
 		payload = j->aux.p;
 	if (f->h.type == SG_TYPE_DATA && !needs_work(x, f) &&
@@ -178,38 +149,23 @@ emit(void *ctx, const sg_frame *f, sg_job *j, sg_err *e)
 	return sg_io_write_all(x->out, f->raw, (size_t)sg_frame_wire_len(&f->h), e);
 }
 
-/* Encode one input; everything verified before a defect has been written. */
+/* Encode one input; everything verified before a defect has been written.
+ * Every DATA checksum is checked (on the workers), and END passes on to
+ * sg-decode, which checks the whole-source checksum. */
 static int
 encode(sg_pool *p, struct run *x, const char *path)
 {
 	static const sg_stage_ops ops = { needs_work, emit };
-	const char *name = sg_display_name(path);
-	sg_reader *r = NULL;
 	sg_err e;
 	int fd, rc;
 
 	sg_err_clear(&e);
 	if ((fd = sg_io_open_input(path, &e)) < 0)
-		return sg_report(name, &e);
-	if ((r = sg_reader_new(sg_reader_fd, &fd)) == NULL ||
-	    (x->v = sg_verify_new()) == NULL) {
-		rc = sg_err_set(&e, SG_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* Every DATA checksum is checked (on the workers), and END passes
-	 * on to sg-decode, which checks the whole-source checksum. */
-	sg_reader_defer_data_sums(r);
-	sg_verify_skip_source_sums(x->v);
-	rc = sg_stage_run(p, r, fd, &ops, x, &e);
-	if (rc == 0)
-		rc = sg_verify_finish(x->v, sg_reader_count(r), sg_reader_tell(r), &e);
-done:
-	sg_reader_free(r);
-	sg_verify_free(x->v);
-	x->v = NULL;
+		return sg_report(sg_display_name(path), &e);
+	rc = sg_stage_input(p, fd, SG_STAGE_SUMS_ELSEWHERE, &ops, x, &x->v, &e);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return rc < 0 ? sg_report(name, &e) : 0;
+	return rc < 0 ? sg_report(sg_display_name(path), &e) : 0;
 }
 
 /* zstd-style -1 .. -19: take them out of argv before getopt sees them. */
@@ -261,7 +217,7 @@ main(int argc, char **argv)
 	sg_diag_init(argv);
 	sg_err_clear(&e);
 	if (take_levels(&argc, argv, &x.o.level, &e) < 0)
-		return usage_error(&e);
+		return sg_usage_error(&e, synopsis);
 	while ((ch = getopt_long(argc, argv, "c:hT:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -270,7 +226,7 @@ main(int argc, char **argv)
 			if (!x.o.adaptive && sg_codec_parse(optarg, &x.o.codec, &e) < 0) {
 				sg_err_set(&e, SG_EUSAGE, "unknown codec '%s' (zstd, lz4, none, auto)",
 				    optarg);
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			}
 			if (x.o.adaptive)
 				x.o.codec = SG_CODEC_ZSTD;
@@ -280,7 +236,7 @@ main(int argc, char **argv)
 			return 0;
 		case 'T':
 			if (sg_count_parse(optarg, 0, 256, &threads, &e) < 0)
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			break;
 		case 'V':
 			sg_print_version();
@@ -290,11 +246,11 @@ main(int argc, char **argv)
 			break;
 		case OPT_LEVEL:
 			if (sg_count_parse(optarg, 1, SG_CODEC_LEVEL_MAX, &v, &e) < 0)
-				return usage_error(&e);
+				return sg_usage_error(&e, synopsis);
 			x.o.level = (int)v;
 			break;
 		default:
-			return usage_error(NULL);
+			return sg_usage_error(NULL, synopsis);
 		}
 	}
 	argc -= optind;
@@ -302,19 +258,13 @@ main(int argc, char **argv)
 	if (x.json && (codec_set || x.o.level != 0)) {
 		sg_err_set(&e, SG_EUSAGE, "--json writes payloads decoded: drop %s",
 		    codec_set ? "--codec" : "the level");
-		return usage_error(&e);
+		return sg_usage_error(&e, synopsis);
 	}
 	if (!x.json && (status = sg_refuse_tty_output()) != 0)
 		return status;
 	if (x.o.level == 0)
 		x.o.level = x.o.codec == SG_CODEC_LZ4 ? 1 : SG_CODEC_LEVEL_DEFAULT;
-	if (threads == 0)
-		threads = sg_pool_cpus();
-	/* A few frames per worker, and about 4 MiB of input per worker plus
-	 * one, in flight: enough to keep every worker busy. */
-	p = sg_pool_new((unsigned)threads, 2 * (unsigned)threads + 2,
-	    ((size_t)threads + 1) * (4u << 20), work, &x, worker_new, worker_free, &e);
-	if (p == NULL)
+	if ((p = sg_stage_pool((unsigned)threads, work, &x, &e)) == NULL)
 		return sg_report(NULL, &e);
 	sg_io_widen_pipe(x.out, 1u << 20);
 	if (argc == 0)

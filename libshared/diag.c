@@ -61,6 +61,16 @@ sg_report(const char *what, const sg_err *e)
 	return sg_exit_status(e->code);
 }
 
+int
+sg_usage_error(const sg_err *e, void (*synopsis)(FILE *out))
+{
+	if (e != NULL)
+		sg_report(NULL, e);
+	synopsis(stderr);
+	fprintf(stderr, "Try '%s --help' for more.\n", sg_progname());
+	return sg_exit_status(SG_EUSAGE);
+}
+
 void
 sg_print_version(void)
 {

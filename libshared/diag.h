@@ -5,6 +5,8 @@
 #ifndef SG_DIAG_H
 #define SG_DIAG_H
 
+#include <stdio.h>
+
 #include "err.h"
 
 #define SG_VERSION "0.1.0"
@@ -24,6 +26,10 @@ void sg_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * for SG_EPIPE (the reader went away, as with head). Returns the exit
  * status for e. */
 int sg_report(const char *what, const sg_err *e);
+
+/* A usage error: e's message (when not NULL), the synopsis, and "Try
+ * 'prog --help' for more.", all on stderr. Returns the usage exit status. */
+int sg_usage_error(const sg_err *e, void (*synopsis)(FILE *out));
 
 /* Print "prog (sg) VERSION" to stdout. */
 void sg_print_version(void);

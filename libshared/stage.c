@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 
+#include "codec.h"
 #include "io.h"
 
 void
@@ -28,7 +29,14 @@ emit_oldest(sg_pool *p, const sg_stage_ops *ops, void *ctx, int wait, sg_err *e)
 	if (j == NULL)
 		return 0;
 	sg_stage_job_frame(j, &f);
-	rc = ops->emit(ctx, &f, j, e);
+	if (j->rc < 0) {
+		/* The worker's error, placed at its frame. */
+		*e = j->err;
+		e->frame = f.index;
+		e->offset = f.at;
+		rc = j->rc;
+	} else
+		rc = ops->emit(ctx, &f, j, e);
 	sg_pool_retire(p);
 	return rc < 0 ? rc : 1;
 }
@@ -142,5 +150,53 @@ out:
 	/* After an error, what is still in flight is dropped unwritten. */
 	while (sg_pool_oldest(p, 1) != NULL)
 		sg_pool_retire(p);
+	return rc;
+}
+
+static void *
+codec_new(void *arg)
+{
+	(void)arg;
+	return sg_codec_new();
+}
+
+static void
+codec_free(void *w)
+{
+	sg_codec_free(w);
+}
+
+sg_pool *
+sg_stage_pool(unsigned threads, sg_pool_fn fn, void *arg, sg_err *e)
+{
+	if (threads == 0)
+		threads = sg_pool_cpus();
+	/* A few frames per worker, and about 4 MiB of input per worker plus
+	 * one: enough to keep every worker busy. */
+	return sg_pool_new(threads, 2 * threads + 2, ((size_t)threads + 1) * (4u << 20),
+	    fn, arg, codec_new, codec_free, e);
+}
+
+int
+sg_stage_input(sg_pool *p, int fd, unsigned flags, const sg_stage_ops *ops, void *ctx,
+	       sg_verify **v, sg_err *e)
+{
+	sg_reader *r = sg_reader_new(sg_reader_fd, &fd);
+	int rc;
+
+	if (r == NULL || (*v = sg_verify_new()) == NULL) {
+		sg_reader_free(r);
+		return sg_err_set(e, SG_ENOMEM, "out of memory");
+	}
+	if (flags & SG_STAGE_SUMS_ELSEWHERE) {
+		sg_reader_defer_data_sums(r);
+		sg_verify_skip_source_sums(*v);
+	}
+	rc = sg_stage_run(p, r, fd, ops, ctx, e);
+	if (rc == 0)
+		rc = sg_verify_finish(*v, sg_reader_count(r), sg_reader_tell(r), e);
+	sg_reader_free(r);
+	sg_verify_free(*v);
+	*v = NULL;
 	return rc;
 }

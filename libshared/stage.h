@@ -12,15 +12,34 @@
 
 #include "pool.h"
 #include "reader.h"
+#include "verify.h"
 
 typedef struct sg_stage_ops {
 	/* Whether frame f must go to a worker. */
 	int (*needs_work)(void *ctx, const sg_frame *f);
 	/* Emit frame f in order: job is its pool job (f points into the
-	 * job's copy of the frame and job->rc tells how the work went), or
-	 * NULL when f was handled in place. Returns 0 or an SG_E* code. */
+	 * job's copy of the frame; its work succeeded, as a failed job is
+	 * reported by the stage with f's number and offset), or NULL when f
+	 * was handled in place. Returns 0 or an SG_E* code. */
 	int (*emit)(void *ctx, const sg_frame *f, sg_job *job, sg_err *e);
 } sg_stage_ops;
+
+/* A pool for the stage: `threads` workers (0: one per CPU), each with
+ * its own sg_codec as its state, at most 2 * threads + 2 frames and about
+ * 4 MiB * (threads + 1) of input in flight. NULL with e set on failure. */
+sg_pool *sg_stage_pool(unsigned threads, sg_pool_fn fn, void *arg, sg_err *e);
+
+/* sg_stage_input() flag: the reader leaves DATA checksums to the
+ * workers, and END's whole-source checksum is left to a later reader
+ * (sg-encode, which passes END on). */
+#define SG_STAGE_SUMS_ELSEWHERE 1u
+
+/* One whole input: a reader on fd, a fresh verifier in *v for the emit
+ * function to use, the loop, then the end-of-stream check. Returns 0 or
+ * the first error, with e naming its frame and offset. *v is freed and
+ * NULL again on return. */
+int sg_stage_input(sg_pool *p, int fd, unsigned flags, const sg_stage_ops *ops,
+		   void *ctx, sg_verify **v, sg_err *e);
 
 /* Run the loop over r (reading fd, for the live-input check) until the
  * input ends or an error. Returns 0, or the first error, with e naming its
