@@ -6,6 +6,12 @@ const sg_boundary_ops *const sg_boundary_all[] = {
 	&sg_boundary_lines,
 	&sg_boundary_bytes,
 	&sg_boundary_utf8,
+	&sg_boundary_paragraph,
+	&sg_boundary_json,
+	&sg_boundary_csv,
+	&sg_boundary_sse,
+	&sg_boundary_delim,
+	&sg_boundary_cdc,
 	NULL,
 };
 

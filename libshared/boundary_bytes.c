@@ -15,5 +15,6 @@ const sg_boundary_ops sg_boundary_bytes = {
 	.name = "bytes",
 	.summary = "exactly --size bytes (binary data)",
 	.has_records = 0,
+	.part = SG_PART_BYTES,
 	.find = bytes_find,
 };

@@ -39,5 +39,6 @@ const sg_boundary_ops sg_boundary_lines = {
 	.name = "lines",
 	.summary = "after a newline (the default)",
 	.has_records = 1,
+	.part = SG_PART_LINE,
 	.find = lines_find,
 };

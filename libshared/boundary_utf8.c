@@ -28,5 +28,6 @@ const sg_boundary_ops sg_boundary_utf8 = {
 	.name = "utf8",
 	.summary = "at most --size bytes, only between UTF-8 characters",
 	.has_records = 0,
+	.part = SG_PART_UTF8,
 	.find = utf8_find,
 };

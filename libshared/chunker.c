@@ -184,7 +184,7 @@ sg_chunker_begin(sg_chunker *c, sg_meta *meta, sg_err *e)
 	if (c->state != NULL)
 		memset(c->state, 0, c->opt.strategy->state_size);
 	if (c->opt.strategy->reset != NULL)
-		c->opt.strategy->reset(c->state);
+		c->opt.strategy->reset(c->state, &c->opt.params);
 	sg_meta_set_word(meta, SG_META_STRATEGY, c->opt.strategy->name);
 	meta->chunk_size = c->size;
 	meta->records = c->opt.records;

@@ -51,9 +51,12 @@ typedef int (*sg_emit_fn)(void *ctx, const sg_frame_hdr *h,
 
 typedef struct sg_chunk_opts {
 	const sg_boundary_ops *strategy;
+	sg_boundary_params params; /* the strategy's own options */
 	uint64_t size;      /* largest chunk; 0 means auto */
 	uint64_t records;   /* records per chunk, 0 for no limit */
 	int oversize;       /* enum sg_oversize */
+	int header;         /* --header: repeat the first record in every chunk */
+	uint64_t overlap;   /* --overlap: repeat up to this many bytes */
 } sg_chunk_opts;
 
 typedef struct sg_chunker sg_chunker;
