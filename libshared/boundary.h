@@ -50,6 +50,11 @@ enum sg_boundary_part {
 	SG_PART_DELIM,     /* just after the next separator */
 };
 
+/* cdc sizes when --min, --avg, --max are not given. */
+#define SG_CDC_MIN_DEFAULT (256u << 10)
+#define SG_CDC_AVG_DEFAULT (1u << 20)
+#define SG_CDC_MAX_DEFAULT (4u << 20)
+
 /* find returns this after a data error (json --validate); error() says
  * what and where. */
 #define SG_BOUNDARY_FAIL ((size_t)-1)

@@ -15,6 +15,13 @@ struct sg_chunker {
 	unsigned char *buf;   /* pending bytes of the current source: */
 	size_t cap, head, len; /* buf[head..len), realigned before reads */
 	int realign;          /* a cut was taken since the last realignment */
+	size_t back;          /* bytes kept free before head, for context */
+	size_t ovl;           /* --overlap: bytes before head the next chunk repeats */
+	unsigned char *hdr;   /* --header: the first record of the source */
+	size_t hdr_len;
+	int hdr_known;
+	int stopped;          /* the strategy saw the end of its input */
+	uint64_t dropped;     /* bytes held when it stopped, not emitted */
 	size_t tail;          /* bytes left of a character an oversize split cut
 	                       * (only with --size below 4): no safe cut among them */
 	size_t size;          /* chunk size of the current source */
@@ -23,7 +30,8 @@ struct sg_chunker {
 	uint32_t source;      /* index of the current source */
 	uint32_t next_source;
 	uint64_t seq;         /* seq of the next frame */
-	uint64_t offset;      /* source offset of buf[0] */
+	uint64_t offset;      /* source offset of buf[head] */
+	uint64_t start;       /* source offset where this stream's part begins */
 	uint64_t frames;      /* DATA frames of this source */
 	uint64_t committed;   /* bytes committed for this source */
 	sg_sum_stream *sum;   /* over the whole source */
@@ -65,6 +73,68 @@ sg_chunk_auto_size(uint64_t source_size)
 	return size;
 }
 
+/* cdc sizes not given: from --avg when it is (a quarter, four times),
+ * else the defaults. */
+static void
+cdc_defaults(sg_boundary_params *p)
+{
+	uint64_t avg = p->cdc_avg ? p->cdc_avg : SG_CDC_AVG_DEFAULT;
+
+	if (p->cdc_avg == 0)
+		p->cdc_avg = avg;
+	if (p->cdc_min == 0)
+		p->cdc_min = p->cdc_avg == SG_CDC_AVG_DEFAULT ? SG_CDC_MIN_DEFAULT : avg / 4;
+	if (p->cdc_max == 0)
+		p->cdc_max = p->cdc_avg == SG_CDC_AVG_DEFAULT ? SG_CDC_MAX_DEFAULT : avg * 4;
+}
+
+/* Each option only where its strategy reads it. */
+static int
+check_options(const sg_chunk_opts *o, sg_err *e)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ SG_BOPT_DELIM, "--delimiter" }, { SG_BOPT_ARRAY, "--array" },
+		{ SG_BOPT_VALIDATE, "--validate" }, { SG_BOPT_UNTIL_DONE, "--until-done" },
+		{ SG_BOPT_CDC, "--min, --avg and --max" }, { SG_BOPT_HEADER, "--header" },
+		{ SG_BOPT_OVERLAP, "--overlap" },
+	};
+	const sg_boundary_params *p = &o->params;
+	unsigned given = 0;
+	size_t i;
+
+	if (p->delim != NULL)
+		given |= SG_BOPT_DELIM;
+	if (p->json_array)
+		given |= SG_BOPT_ARRAY;
+	if (p->json_validate)
+		given |= SG_BOPT_VALIDATE;
+	if (p->until_done)
+		given |= SG_BOPT_UNTIL_DONE;
+	if (p->cdc_min || p->cdc_avg || p->cdc_max)
+		given |= SG_BOPT_CDC;
+	if (o->header)
+		given |= SG_BOPT_HEADER;
+	if (o->overlap)
+		given |= SG_BOPT_OVERLAP;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((given & names[i].bit) && !(o->strategy->options & names[i].bit))
+			return sg_err_set(e, SG_EUSAGE, "%s does not apply to strategy %s",
+			    names[i].name, o->strategy->name);
+	if (o->overlap > 0 && o->size > 0 && o->overlap * 2 > o->size)
+		return sg_err_set(e, SG_EUSAGE,
+		    "--overlap %llu is more than half of --size %llu",
+		    (unsigned long long)o->overlap, (unsigned long long)o->size);
+	if (o->overlap > SG_CHUNK_SIZE_MAX / 2)
+		return sg_err_set(e, SG_EUSAGE, "--overlap above %u bytes", SG_CHUNK_SIZE_MAX / 2);
+	if (o->strategy->options & SG_BOPT_CDC) {
+		sg_boundary_params q = *p;
+
+		cdc_defaults(&q);
+		return o->strategy->check(&q, e);
+	}
+	return o->strategy->check != NULL ? o->strategy->check(p, e) : 0;
+}
+
 sg_chunker *
 sg_chunker_new(const sg_chunk_opts *o, sg_emit_fn emit, void *ctx, sg_err *e)
 {
@@ -77,9 +147,15 @@ sg_chunker_new(const sg_chunk_opts *o, sg_emit_fn emit, void *ctx, sg_err *e)
 	if (o->records > 0 && !o->strategy->has_records)
 		return sg_err_set(e, SG_EUSAGE, "--records does not apply to strategy %s",
 		    o->strategy->name), NULL;
+	if (check_options(o, e) < 0)
+		return NULL;
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		return sg_err_set(e, SG_ENOMEM, "out of memory"), NULL;
 	c->opt = *o;
+	if (o->strategy->options & SG_BOPT_CDC) {
+		cdc_defaults(&c->opt.params);
+		c->opt.size = c->opt.params.cdc_max; /* a cdc chunk ends by --max */
+	}
 	c->emit = emit;
 	c->ctx = ctx;
 	c->sum = sg_sum_stream_new();
@@ -100,6 +176,7 @@ sg_chunker_free(sg_chunker *c)
 	sg_sum_stream_free(c->sum);
 	free(c->state);
 	free(c->buf);
+	free(c->hdr);
 	free(c);
 }
 
@@ -116,19 +193,21 @@ round_up(size_t n)
 }
 
 /* Make room for a window of want bytes and its lookahead, wherever below
- * BUF_ALIGN the held bytes start; what is held keeps its place. */
+ * back + BUF_ALIGN the held bytes start; what is held, and the context
+ * bytes before it, keep their place. */
 static int
 grow(sg_chunker *c, size_t want, sg_err *e)
 {
-	size_t cap = round_up(want + LOOKAHEAD) + BUF_ALIGN;
+	size_t cap = round_up(c->back) + round_up(want + LOOKAHEAD) + BUF_ALIGN;
+	size_t from = c->head - (c->head < c->back ? c->head : c->back);
 	void *p;
 
 	if (cap <= c->cap)
 		return 0;
 	if (posix_memalign(&p, BUF_ALIGN, cap) != 0)
 		return sg_err_set(e, SG_ENOMEM, "out of memory for a %zu-byte buffer", cap);
-	if (c->len > c->head)
-		memcpy((unsigned char *)p + c->head, c->buf + c->head, c->len - c->head);
+	if (c->len > from)
+		memcpy((unsigned char *)p + from, c->buf + from, c->len - from);
 	free(c->buf);
 	c->buf = p;
 	c->cap = cap;
@@ -138,13 +217,14 @@ grow(sg_chunker *c, size_t want, sg_err *e)
 /* Send one frame of the current source, next in sequence. */
 static int
 emit_frame(sg_chunker *c, int type, uint16_t flags, const unsigned char *payload,
-	   size_t n, sg_err *e)
+	   size_t n, size_t context, sg_err *e)
 {
 	sg_frame_hdr h = { 0 };
 
 	h.type = (uint8_t)type;
 	h.codec = SG_CODEC_NONE;
 	h.flags = flags;
+	h.context = (uint32_t)context;
 	h.source = c->source;
 	h.seq = c->seq++;
 	h.offset = c->offset;
@@ -158,11 +238,17 @@ emit_meta(sg_chunker *c, int type, uint16_t flags, const sg_meta *m, sg_err *e)
 {
 	int n = sg_meta_encode(m, c->meta, sizeof c->meta, e);
 
-	return n < 0 ? n : emit_frame(c, type, flags, c->meta, (size_t)n, e);
+	return n < 0 ? n : emit_frame(c, type, flags, c->meta, (size_t)n, 0, e);
 }
 
 int
 sg_chunker_begin(sg_chunker *c, sg_meta *meta, sg_err *e)
+{
+	return sg_chunker_begin_at(c, meta, 0, e);
+}
+
+int
+sg_chunker_begin_at(sg_chunker *c, sg_meta *meta, uint64_t start, sg_err *e)
 {
 	uint64_t known = (meta->have & SG_META_HAS(SG_META_SIZE)) ? meta->size : UINT64_MAX;
 	int rc;
@@ -170,14 +256,27 @@ sg_chunker_begin(sg_chunker *c, sg_meta *meta, sg_err *e)
 	if (c->in_source)
 		return sg_err_set(e, SG_EINTERNAL, "begin inside a source");
 	c->size = (size_t)(c->opt.size ? c->opt.size : sg_chunk_auto_size(known));
+	if (c->opt.overlap * 2 > c->size)
+		return sg_err_set(e, SG_EUSAGE, "--overlap %llu is more than half of "
+		    "the %zu-byte chunk size", (unsigned long long)c->opt.overlap, c->size);
+	/* Context (a repeated header, an overlap) sits just before head. */
+	c->back = c->opt.header ? c->size / 2 : (size_t)c->opt.overlap;
+	c->head = c->len = 0;
 	if ((rc = grow(c, c->size, e)) < 0)
 		return rc;
+	if (c->opt.header && c->hdr == NULL && (c->hdr = malloc(c->back + 1)) == NULL)
+		return sg_err_set(e, SG_ENOMEM, "out of memory");
 	c->source = c->next_source++;
 	c->in_source = 1;
-	c->head = c->len = 0;
+	c->head = c->len = round_up(c->back);
+	c->ovl = 0;
+	c->hdr_len = 0;
+	c->hdr_known = 0;
+	c->stopped = 0;
+	c->dropped = 0;
 	c->tail = 0;
 	c->seq = 0;
-	c->offset = 0;
+	c->offset = c->start = start;
 	c->frames = 0;
 	c->committed = 0;
 	sg_sum_stream_reset(c->sum);
@@ -201,16 +300,17 @@ sg_chunker_space(sg_chunker *c, unsigned char **p)
 	/* Realign after a cut, not after every read: a live input that
 	 * trickles in must not move the same bytes again and again. */
 	if (c->realign || c->len == c->cap) {
-		size_t start = round_up(held) - held;
+		size_t start = round_up(c->back + held) - held;
+		size_t keep = c->ovl; /* the overlap the next chunk repeats */
 
-		memmove(c->buf + start, c->buf + c->head, held);
+		memmove(c->buf + start - keep, c->buf + c->head - keep, keep + held);
 		c->head = start;
 		c->len = start + held;
 		c->realign = 0;
 	}
 	/* Keep mode may hold more than a window while a long record grows. */
-	if (c->len == c->cap && c->cap - BUF_ALIGN < SG_CHUNK_KEEP_MAX) {
-		size_t want = 2 * (c->cap - BUF_ALIGN);
+	if (c->len == c->cap && c->cap - BUF_ALIGN - round_up(c->back) < SG_CHUNK_KEEP_MAX) {
+		size_t want = 2 * (c->cap - BUF_ALIGN - round_up(c->back));
 		sg_err ignored;
 
 		if (want > SG_CHUNK_KEEP_MAX)
@@ -219,27 +319,102 @@ sg_chunker_space(sg_chunker *c, unsigned char **p)
 	}
 	*p = c->buf + c->len;
 	/* Read no further than one window and its lookahead while cutting
-	 * normally; head is below BUF_ALIGN here, so they fit. */
+	 * normally; head is below back + BUF_ALIGN here, so they fit. */
 	if (held < c->size + LOOKAHEAD)
 		return c->size + LOOKAHEAD - held;
 	return c->cap - c->len;
 }
 
+/* Bytes the next chunk repeats before its new bytes. */
+static size_t
+context_len(const sg_chunker *c)
+{
+	if (c->opt.header)
+		return c->frames > 0 && c->hdr_known ? c->hdr_len : 0;
+	return c->ovl;
+}
+
 static int
 emit_data(sg_chunker *c, size_t n, uint16_t flags, sg_err *e)
 {
-	const unsigned char *p = c->buf + c->head;
+	const sg_boundary_ops *s = c->opt.strategy;
+	unsigned char *p = c->buf + c->head;
+	size_t ctx = context_len(c);
 	int rc;
 
+	if (s->flags != NULL)
+		flags |= s->flags(c->state, p, n);
+	if (ctx > 0) {
+		if (c->opt.header) {
+			memcpy(p - ctx, c->hdr, ctx);
+			flags |= SG_FLAG_HEADER;
+		} else {
+			flags |= SG_FLAG_OVERLAP;
+		}
+	}
 	sg_sum_stream_update(c->sum, p, n);
-	if ((rc = emit_frame(c, SG_TYPE_DATA, flags, p, n, e)) < 0)
+	if ((rc = emit_frame(c, SG_TYPE_DATA, flags, p - ctx, n + ctx, ctx, e)) < 0)
 		return rc;
 	c->frames++;
 	c->offset += n;
 	c->head += n;
 	c->realign = 1;
-	if (c->opt.strategy->consumed != NULL)
-		c->opt.strategy->consumed(c->state, n);
+	if (c->opt.overlap > 0)
+		c->ovl = s->overlap(p, n, (size_t)c->opt.overlap);
+	if (s->consumed != NULL)
+		s->consumed(c->state, n);
+	if (s->stopped != NULL && s->stopped(c->state))
+		c->stopped = 1;
+	return 0;
+}
+
+/* --header: the first record of the source, found in the first window
+ * (1), not yet (0), or an error. */
+static int
+learn_header(sg_chunker *c, size_t w, int eof, sg_err *e)
+{
+	size_t held = c->len - c->head;
+	size_t cut = c->opt.strategy->find(c->state, c->buf + c->head, w, held, eof, 1);
+
+	if (cut == SG_BOUNDARY_FAIL)
+		return c->opt.strategy->error(c->state, c->offset, e);
+	if (cut == 0) {
+		if (w < c->size && !eof)
+			return 0;
+		return sg_err_set(e, SG_EDATA, "the header record at source offset %llu "
+		    "is larger than --size %zu", (unsigned long long)c->offset, c->size);
+	}
+	if (cut > c->back)
+		return sg_err_set(e, SG_EDATA, "the header record (%zu bytes) is larger "
+		    "than half of --size %zu", cut, c->size);
+	memcpy(c->hdr, c->buf + c->head, cut);
+	c->hdr_len = cut;
+	c->hdr_known = 1;
+	return 1;
+}
+
+/* The window of new bytes the next chunk may take, and its record limit. */
+static size_t
+window(const sg_chunker *c, size_t held, uint64_t *records)
+{
+	size_t room = c->size - context_len(c);
+
+	*records = c->opt.records;
+	/* The first chunk holds the header record besides its records. */
+	if (c->opt.header && c->frames == 0 && *records > 0)
+		(*records)++;
+	return held < room ? held : room;
+}
+
+/* find, with a failure turned into the strategy's error. */
+static int
+find_cut(sg_chunker *c, size_t w, int eof, uint64_t records, size_t *cut, sg_err *e)
+{
+	size_t held = c->len - c->head;
+
+	*cut = c->opt.strategy->find(c->state, c->buf + c->head, w, held, eof, records);
+	if (*cut == SG_BOUNDARY_FAIL)
+		return c->opt.strategy->error(c->state, c->offset, e);
 	return 0;
 }
 
@@ -261,13 +436,14 @@ cut_tail(sg_chunker *c, sg_err *e)
 static int
 cut_one(sg_chunker *c, int eof, sg_err *e)
 {
-	const sg_boundary_ops *s = c->opt.strategy;
 	size_t held = c->len - c->head;
-	size_t w = held < c->size ? held : c->size;
 	const unsigned char *p = c->buf + c->head;
-	size_t cut, u;
+	uint64_t records;
+	size_t w, cut, u;
 	int rc;
 
+	if (c->stopped)
+		return 0;
 	if (c->tail > 0)
 		return cut_tail(c, e);
 	/* Cut only with LOOKAHEAD bytes past the window (or at the end of
@@ -276,7 +452,13 @@ cut_one(sg_chunker *c, int eof, sg_err *e)
 	 * sequence across its edge may be a character or invalid bytes. */
 	if (held < c->size + LOOKAHEAD && !eof)
 		return 0;
-	if ((cut = s->find(c->state, p, w, held, eof, c->opt.records)) > 0)
+	if (c->opt.header && !c->hdr_known &&
+	    (rc = learn_header(c, held < c->size ? held : c->size, eof, e)) <= 0)
+		return rc;
+	w = window(c, held, &records);
+	if ((rc = find_cut(c, w, eof, records, &cut, e)) < 0)
+		return rc;
+	if (cut > 0)
 		return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
 	/* One record is larger than the window. */
 	switch (c->opt.oversize) {
@@ -285,11 +467,13 @@ cut_one(sg_chunker *c, int eof, sg_err *e)
 		    "record at source offset %llu is larger than --size %zu "
 		    "(--oversize=error)", (unsigned long long)c->offset, c->size);
 	case SG_OVERSIZE_KEEP:
-		w = held < SG_CHUNK_KEEP_MAX ? held : SG_CHUNK_KEEP_MAX;
-		cut = s->find(c->state, p, w, held, eof, 1);
+		u = SG_CHUNK_KEEP_MAX - context_len(c);
+		w = held < u ? held : u;
+		if ((rc = find_cut(c, w, eof, 1, &cut, e)) < 0)
+			return rc;
 		if (cut > 0)
 			return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
-		if (held > SG_CHUNK_KEEP_MAX)
+		if (held > u)
 			return sg_err_set(e, SG_EDATA,
 			    "record at source offset %llu exceeds the %u MiB cap of "
 			    "--oversize=keep", (unsigned long long)c->offset,
@@ -316,7 +500,7 @@ sg_chunker_commit(sg_chunker *c, size_t n, sg_err *e)
 
 	c->len += n;
 	c->committed += n;
-	while (c->len - c->head >= c->size + LOOKAHEAD)
+	while (!c->stopped && c->len - c->head >= c->size + LOOKAHEAD)
 		if ((rc = cut_one(c, 0, e)) <= 0)
 			return rc;
 	return 0;
@@ -325,20 +509,24 @@ sg_chunker_commit(sg_chunker *c, size_t n, sg_err *e)
 int
 sg_chunker_drain(sg_chunker *c, sg_err *e)
 {
-	const sg_boundary_ops *s = c->opt.strategy;
 	int rc;
 
-	while (c->len > c->head) {
-		size_t held = c->len - c->head;
-		size_t w = held < c->size ? held : c->size;
-		size_t cut;
+	while (c->len > c->head && !c->stopped) {
+		size_t held = c->len - c->head, w, cut;
+		uint64_t records;
 
 		if (c->tail > 0) {
 			if ((rc = cut_tail(c, e)) < 0)
 				return rc;
 			continue;
 		}
-		if ((cut = s->find(c->state, c->buf + c->head, w, held, 0, c->opt.records)) == 0)
+		if (c->opt.header && !c->hdr_known &&
+		    (rc = learn_header(c, held < c->size ? held : c->size, 0, e)) <= 0)
+			return rc;
+		w = window(c, held, &records);
+		if ((rc = find_cut(c, w, 0, records, &cut, e)) < 0)
+			return rc;
+		if (cut == 0)
 			return 0;
 		if ((rc = emit_data(c, cut, 0, e)) < 0)
 			return rc;
@@ -354,14 +542,17 @@ sg_chunker_end(sg_chunker *c, int last, sg_err *e)
 
 	if (!c->in_source)
 		return sg_err_set(e, SG_EINTERNAL, "end outside a source");
-	while (c->len > c->head) {
+	while (c->len > c->head && !c->stopped) {
 		if ((rc = cut_one(c, 1, e)) < 0)
 			return rc;
 		if (rc == 0)
 			return sg_err_set(e, SG_EINTERNAL, "no cut at end of input");
 	}
+	if (c->stopped)
+		c->dropped = c->len - c->head;
+	c->head = c->len;
 	sg_meta_clear(&m);
-	m.total = c->offset;
+	m.total = c->offset - c->start;
 	m.frames = c->frames;
 	m.source_sum = sg_sum_stream_digest(c->sum);
 	m.have = SG_META_HAS(SG_META_TOTAL) | SG_META_HAS(SG_META_FRAMES) |
@@ -374,4 +565,16 @@ uint64_t
 sg_chunker_consumed(const sg_chunker *c)
 {
 	return c->committed;
+}
+
+int
+sg_chunker_stopped(const sg_chunker *c)
+{
+	return c->stopped;
+}
+
+uint64_t
+sg_chunker_dropped(const sg_chunker *c)
+{
+	return c->dropped;
 }

@@ -10,7 +10,14 @@
  *
  * Frames go to the emit callback as they are cut. Memory is the buffer:
  * --size bytes plus SG_CHUNK_LOOKAHEAD, or up to SG_CHUNK_KEEP_MAX (plus
- * the lookahead) with --oversize=keep.
+ * the lookahead) with --oversize=keep, plus room for context: half of
+ * --size with --header, --overlap bytes with --overlap.
+ *
+ * Context: with --header the first record of each source is repeated at the
+ * start of every later chunk, with --overlap the tail of each chunk at the
+ * start of the next; the frame's `context` field counts those bytes and a
+ * flag (SG_FLAG_HEADER, SG_FLAG_OVERLAP) marks them, so decode skips them.
+ * A chunk's context and new bytes together stay within --size.
  */
 #ifndef SG_CHUNKER_H
 #define SG_CHUNKER_H
@@ -75,6 +82,10 @@ void sg_chunker_free(sg_chunker *c);
  * emits BEGIN, with source index one more than the last. */
 int sg_chunker_begin(sg_chunker *c, sg_meta *meta, sg_err *e);
 
+/* The same, for a part of the source that begins at source offset start
+ * (--part): frames carry source offsets from there. */
+int sg_chunker_begin_at(sg_chunker *c, sg_meta *meta, uint64_t start, sg_err *e);
+
 /* Room to read into: sets *p and returns the bytes free. Returns 0 only
  * when the buffer could not grow (out of memory). */
 size_t sg_chunker_space(sg_chunker *c, unsigned char **p);
@@ -90,5 +101,11 @@ int sg_chunker_end(sg_chunker *c, int last, sg_err *e);
 
 /* Bytes of the current source consumed so far (committed). */
 uint64_t sg_chunker_consumed(const sg_chunker *c);
+
+/* Whether the strategy ended the source early (sse --until-done): the
+ * caller stops reading it and calls sg_chunker_end, which drops what is
+ * held; sg_chunker_dropped then says how many bytes that was. */
+int sg_chunker_stopped(const sg_chunker *c);
+uint64_t sg_chunker_dropped(const sg_chunker *c);
 
 #endif

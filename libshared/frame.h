@@ -72,8 +72,12 @@ enum sg_frame_flag {
 	SG_FLAG_STORED = 1u << 4,    /* DATA: the codec frame stores the payload
 	                              * uncompressed (zstd raw blocks), as chosen
 	                              * by sg-encode -c auto */
+	SG_FLAG_ARRAY = 1u << 5,     /* DATA: the chunk starts or ends inside a
+	                              * top-level JSON array: it holds whole
+	                              * elements with the array's brackets and
+	                              * commas that fall in it (sg-chunk -s json) */
 };
-#define SG_FLAG_KNOWN 0x001Fu
+#define SG_FLAG_KNOWN 0x003Fu
 
 typedef struct sg_frame_hdr {
 	uint16_t hdr_len;

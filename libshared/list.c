@@ -18,6 +18,7 @@ list_flags(sg_buf *out, unsigned flags, sg_err *e)
 		{ SG_FLAG_HEADER, "header" },
 		{ SG_FLAG_LAST, "last" },
 		{ SG_FLAG_STORED, "stored" },
+		{ SG_FLAG_ARRAY, "array" },
 	};
 	const char *sep = "";
 	unsigned bit;
@@ -82,6 +83,10 @@ list_begin(sg_buf *out, const sg_meta *m, sg_err *e)
 	if (m->have & SG_META_HAS(SG_META_OVERSIZE)) {
 		sg_buf_printf(out, e, ",\"oversize\":");
 		sg_json_string(out, m->oversize, strlen(m->oversize), e);
+	}
+	if (m->have & SG_META_HAS(SG_META_PART)) {
+		sg_buf_printf(out, e, ",\"part\":");
+		sg_json_string(out, m->part, strlen(m->part), e);
 	}
 }
 

@@ -42,6 +42,7 @@ word_field(sg_meta *m, unsigned tag)
 	switch (tag) {
 	case SG_META_STRATEGY: return m->strategy;
 	case SG_META_OVERSIZE: return m->oversize;
+	case SG_META_PART: return m->part;
 	default: return NULL;
 	}
 }

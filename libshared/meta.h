@@ -24,6 +24,8 @@ enum sg_meta_tag {
 	SG_META_CHUNK_SIZE = 6,  /* --size in effect for this source */
 	SG_META_RECORDS = 7,     /* --records in effect, 0 for no limit */
 	SG_META_OVERSIZE = 8,    /* "split", "keep" or "error" */
+	SG_META_PART = 9,        /* "K/N" with --part: this stream carries part K
+	                          * of N of the source, from BEGIN's offset */
 	/* END */
 	SG_META_TOTAL = 16,      /* new source bytes carried by this source's DATA */
 	SG_META_FRAMES = 17,     /* DATA frames of this source */
@@ -50,6 +52,7 @@ typedef struct sg_meta {
 	uint64_t chunk_size;
 	uint64_t records;
 	char oversize[SG_META_WORD_MAX + 1];
+	char part[SG_META_WORD_MAX + 1];
 	uint64_t total;
 	uint64_t frames;
 	uint64_t source_sum;

@@ -27,7 +27,7 @@ enum field {
 	F_TYPE, F_TYPE_ID, F_SOURCE, F_SEQ, F_OFFSET, F_SIZE, F_CONTEXT, F_FLAGS,
 	F_CHECKSUM, F_NAME, F_NAME_B64, F_SOURCE_SIZE, F_MTIME, F_MODE, F_STRATEGY,
 	F_CHUNK_SIZE, F_RECORDS, F_OVERSIZE, F_TOTAL, F_FRAMES, F_SOURCE_SUM,
-	F_CONSUMED, F_INPUT_TOTAL, F_TEXT, F_BASE64, F_COUNT
+	F_CONSUMED, F_INPUT_TOTAL, F_TEXT, F_BASE64, F_PART, F_COUNT
 };
 
 enum kind { K_UINT, K_WORD, K_NAME, K_FLAGS, K_TEXT, K_BASE64, K_HEX };
@@ -62,6 +62,7 @@ static const struct {
 	[F_INPUT_TOTAL] = { "input_total", K_UINT, 1 },
 	[F_TEXT] = { "text", K_TEXT, 0 },
 	[F_BASE64] = { "base64", K_BASE64, 0 },
+	[F_PART] = { "part", K_WORD, 0 },
 };
 
 struct sg_ndjson {
@@ -415,7 +416,7 @@ flags_value(sg_reader *r, struct sg_ndjson *j, sg_err *e)
 	static const struct { const char *name; unsigned bit; } names[] = {
 		{ "oversize", SG_FLAG_OVERSIZE }, { "overlap", SG_FLAG_OVERLAP },
 		{ "header", SG_FLAG_HEADER }, { "last", SG_FLAG_LAST },
-		{ "stored", SG_FLAG_STORED },
+		{ "stored", SG_FLAG_STORED }, { "array", SG_FLAG_ARRAY },
 	};
 	char w[WORD_MAX + 1];
 	size_t i;
@@ -634,6 +635,11 @@ build_meta(sg_reader *r, struct sg_ndjson *j, unsigned type, sg_meta *m, sg_err 
 		if (strlen(j->word[F_OVERSIZE]) > SG_META_WORD_MAX)
 			return BAD("\"oversize\" is too long");
 		sg_meta_set_word(m, SG_META_OVERSIZE, j->word[F_OVERSIZE]);
+	}
+	if (has(j, F_PART)) {
+		if (strlen(j->word[F_PART]) > SG_META_WORD_MAX)
+			return BAD("\"part\" is too long");
+		sg_meta_set_word(m, SG_META_PART, j->word[F_PART]);
 	}
 	return 0;
 }

@@ -425,6 +425,332 @@ test_space_is_writable(void **state)
 	}
 }
 
+/* --- context, stop, failure, flags: a mock strategy ----------------- */
+
+/* Lines, accepting --header and --overlap, stopping after a line "STOP",
+ * failing at a line "BAD", and flagging chunks that hold a '#'. */
+struct mock_state {
+	uint64_t lines_seen;
+	int stopped;
+	size_t bad_at;
+};
+
+static size_t
+mock_find(void *st, const unsigned char *buf, size_t len, size_t avail, int eof,
+	  uint64_t max_records)
+{
+	struct mock_state *m = st;
+	size_t p = 0, last = 0;
+	uint64_t n = 0;
+
+	while (p < len && (max_records == 0 || n < max_records)) {
+		const unsigned char *nl = memchr(buf + p, '\n', len - p);
+		size_t end = nl != NULL ? (size_t)(nl - buf) + 1 : 0;
+
+		if (len - p >= 3 && memcmp(buf + p, "BAD", 3) == 0) {
+			if (last > 0)
+				return last;
+			m->bad_at = p;
+			return SG_BOUNDARY_FAIL;
+		}
+		if (end == 0)
+			return eof && len == avail ? len : last;
+		n++;
+		last = p = end;
+		if (end >= 5 && memcmp(buf + end - 5, "STOP\n", 5) == 0)
+			return last; /* never past the stop line */
+	}
+	return last;
+}
+
+static void
+mock_consumed(void *st, size_t n)
+{
+	struct mock_state *m = st;
+
+	(void)n;
+	m->lines_seen++;
+}
+
+static uint16_t
+mock_flags(void *st, const unsigned char *buf, size_t n)
+{
+	(void)st;
+	return memchr(buf, '#', n) != NULL ? SG_FLAG_ARRAY : 0;
+}
+
+static int
+mock_error(void *st, uint64_t base, sg_err *e)
+{
+	struct mock_state *m = st;
+
+	return sg_err_set(e, SG_EDATA, "bad line at byte %llu",
+	    (unsigned long long)(base + m->bad_at));
+}
+
+static size_t
+mock_overlap(const unsigned char *buf, size_t n, size_t max)
+{
+	(void)buf;
+	return n < max ? n : max;
+}
+
+static int stop_seen; /* mock_stopped reads the last chunk via this flag */
+
+static int
+mock_stopped(void *st)
+{
+	(void)st;
+	return stop_seen;
+}
+
+static int
+emit_watch(void *ctx, const sg_frame_hdr *h, const unsigned char *payload, sg_err *e)
+{
+	if (h->type == SG_TYPE_DATA && h->size >= 5 &&
+	    memcmp(payload + h->size - 5, "STOP\n", 5) == 0)
+		stop_seen = 1;
+	return sgt_emit(ctx, h, payload, e);
+}
+
+static const sg_boundary_ops mock = {
+	.name = "mock", .summary = "test", .has_records = 1,
+	.options = SG_BOPT_HEADER | SG_BOPT_OVERLAP | SG_BOPT_UNTIL_DONE,
+	.state_size = sizeof(struct mock_state),
+	.find = mock_find, .consumed = mock_consumed, .flags = mock_flags,
+	.error = mock_error, .stopped = mock_stopped, .overlap = mock_overlap,
+};
+
+/* Chunk in through the mock with o, fed in random pieces (drains when
+ * drain_pct > 0), starting at source offset start. */
+static int
+mock_run(sg_chunk_opts *o, const char *in, uint64_t start, unsigned drain_pct,
+	 sgt_rng *r, sgt_stream *s, sg_err *e)
+{
+	sg_chunker *c;
+	sg_meta m;
+	int rc;
+
+	o->strategy = &mock;
+	stop_seen = 0;
+	sgt_stream_init(s);
+	sg_err_clear(e);
+	if ((c = sg_chunker_new(o, emit_watch, s, e)) == NULL)
+		return e->code;
+	sg_meta_clear(&m);
+	rc = sg_chunker_begin_at(c, &m, start, e);
+	if (rc == 0)
+		rc = sgt_feed(c, (const unsigned char *)in, strlen(in), r, drain_pct, e);
+	if (rc == 0)
+		rc = sg_chunker_end(c, 1, e);
+	sg_chunker_free(c);
+	return rc;
+}
+
+/* The payload of DATA frame k (0-based among DATA frames). */
+static const sgt_frame *
+data_frame(const sgt_stream *s, size_t k, const unsigned char **payload)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->f[i].h.type != SG_TYPE_DATA)
+			continue;
+		if (k-- == 0) {
+			*payload = sgt_payload(s, i);
+			return &s->f[i];
+		}
+	}
+	fail_msg("no DATA frame %zu", k);
+	return NULL;
+}
+
+static size_t
+data_count(const sgt_stream *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->f[i].h.type == SG_TYPE_DATA;
+	return n;
+}
+
+static void
+check_decodes(const sgt_stream *s, const char *in, sgt_rng *r)
+{
+	sgt_buf out = { 0 };
+	sg_err e;
+
+	assert_int_equal(sgt_decode(s->wire.p, s->wire.len, r, &out, NULL, &e), 0);
+	assert_int_equal(out.len, strlen(in));
+	assert_memory_equal(out.p, in, out.len);
+	sgt_buf_free(&out);
+}
+
+static void
+test_header_repeats(void **state)
+{
+	const char *in = "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n";
+	sg_chunk_opts o = { .size = 20, .header = 1, .records = 2 };
+	const unsigned char *p;
+	const sgt_frame *f;
+	sgt_stream s;
+	sgt_rng r;
+	sg_err e;
+	unsigned drain;
+
+	(void)state;
+	sgt_rng_init(&r, "header_repeats");
+	for (drain = 0; drain <= 100; drain += 50) {
+		assert_int_equal(mock_run(&o, in, 0, drain, &r, &s, &e), 0);
+		/* The first chunk holds the header and two records, the
+		 * later ones a copy of the header and up to two records. */
+		f = data_frame(&s, 0, &p);
+		if (drain == 0) {
+			assert_int_equal(f->h.context, 0);
+			assert_int_equal(f->h.size, 16);
+			assert_memory_equal(p, "id,name\n1,a\n2,b\n", 16);
+			assert_int_equal(data_count(&s), 3);
+		}
+		for (size_t k = 1; k < data_count(&s); k++) {
+			f = data_frame(&s, k, &p);
+			assert_int_equal(f->h.context, 8);
+			assert_true(f->h.flags & SG_FLAG_HEADER);
+			assert_memory_equal(p, "id,name\n", 8);
+			assert_true(f->h.size <= 20);
+		}
+		check_decodes(&s, in, &r);
+		sgt_stream_free(&s);
+	}
+	/* A header longer than half of --size is refused. */
+	o.size = 12;
+	o.records = 0;
+	assert_int_equal(mock_run(&o, "a-long-header\n1\n", 0, 0, &r, &s, &e), SG_EDATA);
+	assert_non_null(strstr(e.msg, "header"));
+	sgt_stream_free(&s);
+}
+
+static void
+test_overlap_repeats(void **state)
+{
+	const char *in = "aaaa\nbbbb\ncccc\ndddd\neeee\n";
+	sg_chunk_opts o = { .size = 12, .overlap = 3 };
+	const unsigned char *p, *prev;
+	const sgt_frame *f, *pf;
+	sgt_stream s;
+	sgt_rng r;
+	sg_err e;
+
+	(void)state;
+	sgt_rng_init(&r, "overlap_repeats");
+	assert_int_equal(mock_run(&o, in, 0, 0, &r, &s, &e), 0);
+	assert_true(data_count(&s) >= 3);
+	pf = data_frame(&s, 0, &prev);
+	assert_int_equal(pf->h.context, 0);
+	for (size_t k = 1; k < data_count(&s); k++) {
+		f = data_frame(&s, k, &p);
+		assert_int_equal(f->h.context, 3);
+		assert_true(f->h.flags & SG_FLAG_OVERLAP);
+		assert_true(f->h.size <= 12);
+		/* The context is the previous chunk's last 3 bytes. */
+		assert_memory_equal(p, prev + pf->h.size - 3, 3);
+		pf = f;
+		prev = p;
+	}
+	check_decodes(&s, in, &r);
+	sgt_stream_free(&s);
+	/* More than half of --size is refused up front. */
+	o.overlap = 7;
+	assert_int_equal(mock_run(&o, in, 0, 0, &r, &s, &e), SG_EUSAGE);
+	sgt_stream_free(&s);
+}
+
+static void
+test_options_refused(void **state)
+{
+	sg_chunk_opts o = { .strategy = &sg_boundary_lines, .size = 64 };
+	sgt_stream s;
+	sg_err e;
+
+	(void)state;
+	sgt_stream_init(&s);
+	o.header = 1;
+	assert_null(sg_chunker_new(&o, sgt_emit, &s, &e));
+	assert_int_equal(e.code, SG_EUSAGE);
+	assert_non_null(strstr(e.msg, "--header"));
+	o.header = 0;
+	o.params.json_validate = 1;
+	assert_null(sg_chunker_new(&o, sgt_emit, &s, &e));
+	assert_non_null(strstr(e.msg, "--validate"));
+	o.params.json_validate = 0;
+	o.overlap = 4;
+	assert_null(sg_chunker_new(&o, sgt_emit, &s, &e));
+	assert_non_null(strstr(e.msg, "--overlap"));
+	sgt_stream_free(&s);
+}
+
+static void
+test_stop_drops_rest(void **state)
+{
+	const char *in = "one\nSTOP\nafter\nmore\n";
+	sg_chunk_opts o = { .size = 1024 };
+	sgt_stream s;
+	sgt_buf out = { 0 };
+	sgt_rng r;
+	sg_err e;
+
+	(void)state;
+	sgt_rng_init(&r, "stop_drops_rest");
+	assert_int_equal(mock_run(&o, in, 0, 0, &r, &s, &e), 0);
+	/* What went out decodes to the input up to the stop line. */
+	assert_int_equal(sgt_decode(s.wire.p, s.wire.len, &r, &out, NULL, &e), 0);
+	assert_int_equal(out.len, 9);
+	assert_memory_equal(out.p, "one\nSTOP\n", 9);
+	sgt_buf_free(&out);
+	sgt_stream_free(&s);
+}
+
+static void
+test_failure_names_offset(void **state)
+{
+	const char *in = "ok\nfine\nBAD line\nnever\n";
+	sg_chunk_opts o = { .size = 1024, .records = 1 };
+	sgt_stream s;
+	sgt_rng r;
+	sg_err e;
+
+	(void)state;
+	sgt_rng_init(&r, "failure_names_offset");
+	assert_int_equal(mock_run(&o, in, 100, 0, &r, &s, &e), SG_EDATA);
+	assert_non_null(strstr(e.msg, "byte 108"));
+	/* The good records before it went out. */
+	assert_int_equal(data_count(&s), 2);
+	sgt_stream_free(&s);
+}
+
+static void
+test_flags_and_start(void **state)
+{
+	const char *in = "a\n#b\nc\n";
+	sg_chunk_opts o = { .size = 1024, .records = 1 };
+	const unsigned char *p;
+	sgt_stream s;
+	sgt_rng r;
+	sg_err e;
+
+	(void)state;
+	sgt_rng_init(&r, "flags_and_start");
+	assert_int_equal(mock_run(&o, in, 5000, 0, &r, &s, &e), 0);
+	assert_int_equal(data_count(&s), 3);
+	assert_int_equal(data_frame(&s, 0, &p)->h.flags & SG_FLAG_ARRAY, 0);
+	assert_int_equal(data_frame(&s, 1, &p)->h.flags & SG_FLAG_ARRAY, SG_FLAG_ARRAY);
+	assert_int_equal(data_frame(&s, 0, &p)->h.offset, 5000);
+	assert_int_equal(data_frame(&s, 2, &p)->h.offset, 5005);
+	assert_int_equal(s.f[0].h.offset, 5000); /* BEGIN says where the part starts */
+	check_decodes(&s, in, &r);
+	sgt_stream_free(&s);
+}
+
 int
 main(void)
 {
@@ -438,6 +764,12 @@ main(void)
 		cmocka_unit_test(test_keep_cap),
 		cmocka_unit_test(test_keep_cap_last_record),
 		cmocka_unit_test(test_space_is_writable),
+		cmocka_unit_test(test_header_repeats),
+		cmocka_unit_test(test_overlap_repeats),
+		cmocka_unit_test(test_options_refused),
+		cmocka_unit_test(test_stop_drops_rest),
+		cmocka_unit_test(test_failure_names_offset),
+		cmocka_unit_test(test_flags_and_start),
 	};
 
 	return cmocka_run_group_tests_name("chunker", tests, NULL, NULL);
