@@ -154,7 +154,9 @@ fuzz: $(addprefix $(FB)/,$(FUZZERS))
 	  $(FB)/$$f tests/fuzz/regress/* > $(FB)/$$f.log 2>&1 || { cat $(FB)/$$f.log; exit 1; }; \
 	  $(FB)/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 \
 	    -artifact_prefix=$(FB)/ $(FB)/corpus/$$f tests/vectors tests/fuzz/seeds \
-	    ../shared/corpora/utf8 > $(FB)/$$f.log 2>&1 || { tail -n 40 $(FB)/$$f.log; exit 1; }; \
+	    ../shared/corpora/utf8 ../shared/corpora/jsontestsuite/test_parsing \
+	    ../shared/corpora/csv-spectrum/csvs ../shared/corpora/sse/captures \
+	    > $(FB)/$$f.log 2>&1 || { tail -n 40 $(FB)/$$f.log; exit 1; }; \
 	  tail -n 1 $(FB)/$$f.log; \
 	done
 

@@ -423,7 +423,8 @@ find_cut(sg_chunker *c, size_t w, int eof, uint64_t records, size_t *cut, sg_err
 static int
 cut_tail(sg_chunker *c, sg_err *e)
 {
-	size_t cut = c->tail < c->size ? c->tail : c->size;
+	size_t room = c->size - context_len(c);
+	size_t cut = c->tail < room ? c->tail : room;
 	int safe = cut == c->tail && !c->opt.strategy->has_records;
 	int rc;
 
