@@ -164,7 +164,9 @@ csv_consumed(void *st, size_t n)
 		s->pos -= n;
 	} else {
 		/* An earlier record end (a --header query after a wider
-		 * scan): start again from there. */
+		 * scan): start again from there. An oversize cut is never
+		 * here: the chunker makes one only after a find that saw no
+		 * record end, so last_end is 0 then. */
 		s->pos = 0;
 		s->q = Q_START;
 	}

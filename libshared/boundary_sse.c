@@ -47,7 +47,7 @@ typedef struct sse_state {
 
 	/* --until-done */
 	unsigned char data_lines; /* data fields in the block: 0, 1, 2 for more */
-	unsigned char data_done;  /* the block's one data field is "[DONE]" */
+	unsigned char data_done;  /* the block's first data field is "[DONE]" */
 	unsigned char done;       /* the [DONE] block ends at last_end; no scan past it */
 	unsigned char stopped;    /* the chunker consumed it */
 	size_t line_len;          /* bytes in the current line, at most LINE_KEEP + 1 */
@@ -133,9 +133,8 @@ line_end(sse_state *s)
 		return;
 	done = (n == 11 && memcmp(l + 5, "[DONE]", 6) == 0) ||
 	    (n == 12 && memcmp(l + 5, " [DONE]", 7) == 0);
-	if (s->data_lines < 2)
-		s->data_lines++;
-	s->data_done = s->data_lines == 1 && done;
+	if (s->data_lines < 2 && s->data_lines++ == 0)
+		s->data_done = (unsigned char)done;
 }
 
 static void
@@ -151,9 +150,11 @@ record_end(sse_state *s, size_t at)
 }
 
 /* Scan on to limit, stopping just after record end number stop (0: no
- * stop) or after the [DONE] block. Bytes up to avail may be looked at. */
+ * stop) or after the [DONE] block. Bytes up to avail may be looked at;
+ * at_end says the input ends at limit. */
 static void
-scan(sse_state *s, const unsigned char *buf, size_t limit, size_t avail, uint64_t stop)
+scan(sse_state *s, const unsigned char *buf, size_t limit, size_t avail, int at_end,
+     uint64_t stop)
 {
 	size_t p = s->pos;
 
@@ -209,8 +210,9 @@ scan(sse_state *s, const unsigned char *buf, size_t limit, size_t avail, uint64_
 		p++;
 	}
 	/* A CR ending the block, with the byte after it in sight: unless
-	 * that is its LF, the block ends just after the CR. */
-	if (p == limit && s->cr && s->cr_ends && p < avail && buf[p] != '\n' &&
+	 * that is its LF, the block ends just after the CR. So it does at
+	 * the end of input (which matters to --until-done). */
+	if (p == limit && s->cr && s->cr_ends && (p < avail ? buf[p] != '\n' : at_end) &&
 	    !s->done && (stop == 0 || s->nrec < stop)) {
 		s->cr = s->cr_ends = 0;
 		record_end(s, p);
@@ -245,7 +247,7 @@ sse_find(void *st, const unsigned char *buf, size_t len, size_t avail, int eof,
 		s->nrec = 1;
 	}
 	if (!s->done && (max_records == 0 || s->nrec < max_records))
-		scan(s, buf, len, avail, max_records);
+		scan(s, buf, len, avail, eof && len == avail, max_records);
 	if (s->done || (max_records > 0 && s->nrec == max_records))
 		return s->last_end;
 	if (eof && len == avail)
@@ -297,7 +299,9 @@ sse_consumed(void *st, size_t n)
 		rebase(&s->cr_at, &s->cr_found, n);
 	} else {
 		/* An earlier record end (a --header query after a wider
-		 * scan): start again from there. */
+		 * scan): start again from there. An oversize cut is never
+		 * here: the chunker makes one only after a find that saw no
+		 * record end, so last_end is 0 then. */
 		fresh_block(s);
 		s->pos = 0;
 	}

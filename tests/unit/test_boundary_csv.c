@@ -553,6 +553,7 @@ test_find_property(void **state)
 		size_t len = (size_t)sgt_range(&r, 0, sgt_chance(&r, 20) ? 5000 : 300);
 		size_t *real, nreal, off = 0, avail, steps = 0;
 		size_t maxw = 0;  /* the widest window at this offset */
+		int eof_seen = 0;
 		st_buf s;
 		void *st = fresh(&s);
 
@@ -573,7 +574,9 @@ test_find_property(void **state)
 			if (avail == off)
 				continue;
 			w = (size_t)sgt_range(&r, 1, avail - off);
-			eof = avail == len && sgt_chance(&r, 50);
+			/* once the end of input is known, it stays known */
+			eof = avail == len && (eof_seen || sgt_chance(&r, 50));
+			eof_seen |= eof;
 			if (w > maxw)
 				maxw = w;
 			for (i = 0; i < nreal; i++) {

@@ -487,15 +487,17 @@ make_input(sgt_rng *r, size_t want, const unsigned char *sep, size_t sn, sgt_buf
 	while (b->len < want) {
 		unsigned x = (unsigned)sgt_below(r, 100);
 
-		if (x < sep_pct)
+		if (x < sep_pct) {
 			sgt_buf_put(b, sep, sn);
-		else if (x < sep_pct + 5 && sn > 1)
+		} else if (x < sep_pct + 5 && sn > 1) {
 			sgt_buf_put(b, sep, (size_t)sgt_range(r, 1, sn - 1)); /* a prefix */
-		else if (x < 97)
-			sgt_buf_put(b, bits[x % 12], strlen(bits[x % 12]));
-		else if (x < 99)
+		} else if (x < 97) {
+			const char *bit = bits[sgt_below(r, sizeof bits / sizeof bits[0])];
+
+			sgt_buf_put(b, bit, strlen(bit));
+		} else if (x < 99) {
 			sgt_buf_byte(b, (unsigned char)sgt_next(r));
-		else {
+		} else {
 			size_t n = (size_t)sgt_range(r, 10, 3000), i;
 
 			for (i = 0; i < n; i++)
@@ -510,7 +512,7 @@ test_property(void **state)
 {
 	sgt_rng master;
 	sgt_buf in = { 0 };
-	unsigned it, splits = 0, kept = 0, limited = 0;
+	unsigned it, splits = 0, kept = 0, limited = 0, at_ends = 0;
 
 	(void)state;
 	sgt_rng_init(&master, "delim_property");
@@ -557,6 +559,8 @@ test_property(void **state)
 		for (i = 1; i + 1 < a.s.n; i++) {
 			splits += (a.s.f[i].h.flags & SG_FLAG_OVERSIZE) != 0;
 			kept += a.s.f[i].h.size > o.size;
+			at_ends += a.s.f[i].h.flags == 0 && a.s.f[i].h.size <= o.size &&
+			    a.s.f[i].h.offset + a.s.f[i].h.size < len;
 		}
 		limited += o.records > 0 && a.rc == 0 && a.s.n > 3;
 		if (sgt_chance(&r, 50))
@@ -571,9 +575,9 @@ test_property(void **state)
 		sgt_stream_free(&b.s);
 	}
 	sgt_buf_free(&in);
-	printf("[   PROP   ] delim: %u oversize splits, %u kept records, %u runs with -n\n",
-	    splits, kept, limited);
-	assert_true(splits > 0 && kept > 0 && limited > 0);
+	printf("[   PROP   ] delim: %u cuts at record ends, %u oversize splits, %u kept "
+	    "records, %u runs with -n\n", at_ends, splits, kept, limited);
+	assert_true(at_ends > 0 && splits > 0 && kept > 0 && limited > 0);
 }
 
 int

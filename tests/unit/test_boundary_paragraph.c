@@ -655,9 +655,7 @@ test_property(void **state)
 			o.size = sgt_range(&r, 4, (uint64_t)64 << sgt_below(&r, 11));
 		if (o.size <= 40 && len > 20000)
 			len = (size_t)sgt_range(&r, 0, 20000);
-		/* Not --size 2 --overlap 1: the chunker's cut_tail sizes the rest
-		 * of a split character by --size alone, not minus the context. */
-		if (sgt_chance(&r, 50) && o.size >= 4)
+		if (sgt_chance(&r, 50) && o.size >= 2)
 			o.overlap = sgt_range(&r, 1, o.size / 2);
 		o.oversize = (int)sgt_below(&r, 3);
 		make_text(&r, len, prof, &in);
