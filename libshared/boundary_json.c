@@ -122,8 +122,8 @@ struct js_scan {
 	/* Record ends in buf(0..pos] (element ends too, with --array). */
 	uint64_t nrec;
 	uint64_t stop_n;        /* stop scanning at this many, 0: never */
-	size_t first_rec, last_rec;
-	unsigned char first_kind, last_kind;
+	size_t first_rec, last_rec, prev_rec;  /* prev_rec: the one before last */
+	unsigned char first_kind, last_kind, prev_kind;
 
 	/* Element ends of the open top-level array since the last record
 	 * end (without --array), for the too-big-array cut. The first unk
@@ -196,6 +196,8 @@ add_end(const js_state *st, struct js_scan *s, size_t at, int kind)
 			s->first_rec = at;
 			s->first_kind = (unsigned char)kind;
 		}
+		s->prev_rec = s->last_rec;
+		s->prev_kind = s->last_kind;
 		s->last_rec = at;
 		s->last_kind = (unsigned char)kind;
 		return s->nrec == s->stop_n;
@@ -233,8 +235,40 @@ canon_elem(js_state *st, struct js_scan *s)
 
 /* --- the fast scan (no --validate) ------------------------------------------ */
 
+/* Eight bytes at a time (SWAR): zero_bytes(y) flags the bytes of y that
+ * are 0; the lowest flag is always exact (borrows only run upwards), and
+ * only the lowest is used. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static inline uint64_t
+load8(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+static inline uint64_t
+zero_bytes(uint64_t y)
+{
+	return (y - ONES) & ~y & HIGHS;
+}
+
+static inline size_t
+first_flag(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m) >> 3;
+}
+#else
+#define SWAR 0
+#endif
+
 /* The closing quote of a string from buf[i], or lim when it goes on. */
-static size_t
+static inline size_t
 str_skip(const unsigned char *b, size_t i, size_t lim, unsigned char *esc)
 {
 	const unsigned char *q;
@@ -246,13 +280,26 @@ str_skip(const unsigned char *b, size_t i, size_t lim, unsigned char *esc)
 		*esc = 0;
 		i++;
 	}
-	/* Most strings are short: a byte loop beats two memchr calls. */
-	stop = lim - i > 32 ? i + 32 : lim;
-	while (i < stop) {
-		if (!(cls[b[i]] & C_STR)) {
-			i++;
-			continue;
+	/* Most strings are short: a word or byte loop beats two memchr
+	 * calls; long ones go to memchr. */
+	stop = lim - i > 64 ? i + 64 : lim;
+	for (;;) {
+#if SWAR
+		while (i + 8 <= stop) {
+			uint64_t x = load8(b + i);
+			uint64_t m = zero_bytes(x ^ (ONES * '"')) | zero_bytes(x ^ (ONES * '\\'));
+
+			if (m != 0) {
+				i += first_flag(m);
+				break;
+			}
+			i += 8;
 		}
+#endif
+		while (i < stop && !(cls[b[i]] & C_STR))
+			i++;
+		if (i >= stop)
+			break;
 		if (b[i] == '"')
 			return i;
 		if (i + 1 == lim) {
@@ -282,11 +329,37 @@ str_skip(const unsigned char *b, size_t i, size_t lim, unsigned char *esc)
 	}
 }
 
+/* The next " [ ] { } (and , if comma) from buf[i], or lim. */
+static inline size_t
+nest_skip(const unsigned char *b, size_t i, size_t lim, int comma)
+{
+	unsigned mask = comma ? C_NEST | C_COMMA : C_NEST;
+
+#if SWAR
+	while (i + 8 <= lim) {
+		uint64_t x = load8(b + i), y = x | ONES * 0x20;  /* [ ] to { } */
+		uint64_t m = zero_bytes(x ^ (ONES * '"')) | zero_bytes(y ^ (ONES * '{')) |
+		    zero_bytes(y ^ (ONES * '}'));
+
+		if (comma)
+			m |= zero_bytes(x ^ (ONES * ','));
+		if (m != 0)
+			return i + first_flag(m);
+		i += 8;
+	}
+#endif
+	while (i < lim && !(cls[b[i]] & mask))
+		i++;
+	return i;
+}
+
 static void
 scan_plain(const js_state *st, struct js_scan *s, const unsigned char *b, size_t lim)
 {
 	size_t i = s->pos;
-	unsigned c, mask;
+	uint64_t depth;
+	unsigned c;
+	int comma;
 
 	while (i < lim) {
 		switch (s->mode) {
@@ -342,37 +415,38 @@ scan_plain(const js_state *st, struct js_scan *s, const unsigned char *b, size_t
 					goto out;
 			}
 			break;
-		default: /* M_NEST */
-			if (s->in_str) {
-				if ((i = str_skip(b, i, lim, &s->esc)) == lim)
-					goto out;
-				i++;
-				s->in_str = 0;
+		default: /* M_NEST: stay here through strings and brackets */
+			depth = s->depth;
+			comma = depth == 1 && s->top_arr;
+			if (s->in_str)
+				goto string;
+			for (;;) {
+				if ((i = nest_skip(b, i, lim, comma)) == lim)
+					break;
+				c = b[i++];
+				if (c == '"') {
+string:
+					s->in_str = 1;
+					if ((i = str_skip(b, i, lim, &s->esc)) == lim)
+						break;
+					i++;
+					s->in_str = 0;
+				} else if (c == '[' || c == '{') {
+					if (depth < UINT64_MAX)
+						depth++;
+					comma = 0;
+				} else if (c == ']' || c == '}') {
+					if (--depth == 0) {
+						s->mode = M_AFTER;
+						break;
+					}
+					comma = depth == 1 && s->top_arr;
+				} else { /* , in a top-level array */
+					s->mode = M_ELEM;
+					break;
+				}
 			}
-			mask = s->depth == 1 && s->top_arr ? C_NEST | C_COMMA : C_NEST;
-			while (i < lim && !(cls[b[i]] & mask))
-				i++;
-			if (i == lim)
-				goto out;
-			switch (b[i++]) {
-			case '"':
-				s->in_str = 1;
-				s->esc = 0;
-				break;
-			case '[':
-			case '{':
-				if (s->depth < UINT64_MAX)
-					s->depth++;
-				break;
-			case ']':
-			case '}':
-				if (--s->depth == 0)
-					s->mode = M_AFTER;
-				break;
-			default: /* , in a top-level array */
-				s->mode = M_ELEM;
-				break;
-			}
+			s->depth = depth;
 			break;
 		}
 	}
@@ -574,6 +648,20 @@ str_valid(struct js_scan *s, const unsigned char *b, size_t i, size_t lim,
 			i++;
 			continue;
 		}
+#if SWAR
+		/* flag " \ and bytes below 0x20 or from 0x80 */
+		while (i + 8 <= lim) {
+			uint64_t x = load8(b + i);
+			uint64_t m = zero_bytes(x ^ (ONES * '"')) | zero_bytes(x ^ (ONES * '\\')) |
+			    ((x - ONES * 0x20) & ~x & HIGHS) | (x & HIGHS);
+
+			if (m != 0) {
+				i += first_flag(m);
+				break;
+			}
+			i += 8;
+		}
+#endif
 		while (i < lim && (cls[b[i]] & C_VSTR))
 			i++;
 		if (i == lim)
@@ -875,7 +963,9 @@ json_find(void *vst, const unsigned char *buf, size_t len, size_t avail, int eof
 	struct js_scan *b = &st->b, t, y, *x;
 	int eofw = eof && len == avail;
 	int valid = st->validate;
-	size_t lim, at_lim = 0, pos;
+	size_t lim, at_lim = 0, pos, last;
+	uint64_t nrec;
+	int last_kind;
 	int lim_kind = K_NONE;
 	const char *msg = NULL;
 	size_t err_pos = 0;
@@ -884,10 +974,16 @@ json_find(void *vst, const unsigned char *buf, size_t len, size_t avail, int eof
 	st->have_cut = 0;
 	if (st->failed)
 		return SG_BOUNDARY_FAIL;
-	if (len == 0)
+	if (len == 0) {
+		/* The end of a source that is empty, or was all cut (by
+		 * drains): is it a valid end? */
+		if (eofw && st->validate && !b->err && !eof_ok(b, &msg))
+			return fail(st, 0, msg, -1);
 		return 0;
+	}
 	/* Scan no further than the last character boundary, so that an
-	 * oversize cut (made there) finds the scan state right at it. */
+	 * oversize cut (made there, by sg_utf8_cut_ahead on the same
+	 * arguments) finds the scan state right at it. */
 	lim = eofw ? len : sg_utf8_cut_ahead(buf, len, avail, eof);
 	if (lim == 0)
 		lim = len;  /* only the start of one character: --size < 4 */
@@ -926,14 +1022,31 @@ json_find(void *vst, const unsigned char *buf, size_t len, size_t avail, int eof
 			err = 0;  /* the bad record starts past this window */
 	}
 
+	/* --validate: the end of input must end a value. If it does not,
+	 * an element end right at it (an LF as the last byte) is no cut
+	 * either, or the truncation would pass unnoticed. */
+	nrec = x->nrec;
+	last = x->last_rec;
+	last_kind = x->last_kind;
+	if (eofw && valid && !err && x->pos == len && !eof_ok(x, &msg)) {
+		err = 1;
+		err_pos = len;
+		err_byte = -1;
+		if (nrec > 0 && last == len) {
+			nrec--;
+			last = x->prev_rec;
+			last_kind = x->prev_kind;
+		}
+	}
+
 	/* Records that end in the window, by count. */
-	if (n > 0 && x->nrec >= n) {
+	if (n > 0 && nrec >= n) {
 		size_t cut;
 		int kind;
 
-		if (x->nrec == n) {
-			cut = x->last_rec;
-			kind = x->last_kind;
+		if (nrec == n) {
+			cut = last;
+			kind = last_kind;
 		} else if (n == 1) {
 			cut = x->first_rec;
 			kind = x->first_kind;
@@ -951,14 +1064,8 @@ json_find(void *vst, const unsigned char *buf, size_t len, size_t avail, int eof
 	/* Whether a record (or element) ends right at lim. */
 	if (!err && x->pos == lim) {
 		if (eofw) {
-			if (valid && !eof_ok(x, &msg)) {
-				err = 1;
-				err_pos = len;
-				err_byte = -1;
-			} else {
-				return give(st, len, K_EOF, in_array(x),
-				    x->nrec + (x->mode != M_BETWEEN), 0);
-			}
+			return give(st, len, K_EOF, in_array(x),
+			    x->nrec + (x->mode != M_BETWEEN), 0);
 		} else if (avail > lim) {
 			y = *x;
 			y.stop_n = y.stop_elem = 0;
@@ -977,13 +1084,12 @@ json_find(void *vst, const unsigned char *buf, size_t len, size_t avail, int eof
 			}
 		}
 	}
-	if (at_lim && lim_kind != K_ELEM) {
+	if (at_lim && lim_kind != K_ELEM)
 		return give(st, lim, lim_kind, 0, x->nrec + 1, 0);
-	}
 	if (at_lim && st->array)
 		return give(st, lim, K_ELEM, 1, x->nrec + 1, 0);
-	if (x->nrec > 0)
-		return give(st, x->last_rec, x->last_kind, x->last_kind == K_ELEM, x->nrec, 0);
+	if (nrec > 0)
+		return give(st, last, last_kind, last_kind == K_ELEM, nrec, 0);
 
 	/* No record ends in a full window: cut a top-level array between
 	 * its elements. */
@@ -1114,7 +1220,6 @@ json_consumed(void *vst, size_t n)
 	st->start.nrec = st->start.nelem = st->start.unk = 0;
 	st->start.nth_ok = 0;
 	st->start.err = 0;
-	st->start.esc = st->start.esc || st->start.vstr == 1;
 }
 
 static int
@@ -1125,13 +1230,11 @@ json_error(void *vst, uint64_t base, sg_err *e)
 	if (!st->failed)
 		return sg_err_set(e, SG_EINTERNAL, "json: no error to report");
 	if (st->fail_byte >= 0)
-		return sg_err_at(e, SG_EDATA, SG_NOPOS, base + st->fail_pos,
-		    "record %llu at byte %llu: %s (byte 0x%02X)",
+		return sg_err_set(e, SG_EDATA, "record %llu at byte %llu: %s (byte 0x%02X)",
 		    (unsigned long long)st->fail_rec,
 		    (unsigned long long)(base + st->fail_pos), st->fail_msg,
 		    (unsigned)st->fail_byte);
-	return sg_err_at(e, SG_EDATA, SG_NOPOS, base + st->fail_pos,
-	    "record %llu at byte %llu: %s", (unsigned long long)st->fail_rec,
+	return sg_err_set(e, SG_EDATA, "record %llu at byte %llu: %s", (unsigned long long)st->fail_rec,
 	    (unsigned long long)(base + st->fail_pos), st->fail_msg);
 }
 

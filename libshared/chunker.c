@@ -549,6 +549,15 @@ sg_chunker_end(sg_chunker *c, int last, sg_err *e)
 		if (rc == 0)
 			return sg_err_set(e, SG_EINTERNAL, "no cut at end of input");
 	}
+	/* A strategy that can refuse input sees the end once more, with
+	 * nothing held: an input with no record at all, or one whose last
+	 * bytes went out in live drains, may still be malformed. */
+	if (!c->stopped && c->opt.strategy->error != NULL) {
+		size_t cut;
+
+		if ((rc = find_cut(c, 0, 1, c->opt.records, &cut, e)) < 0)
+			return rc;
+	}
 	if (c->stopped)
 		c->dropped = c->len - c->head;
 	c->head = c->len;

@@ -81,14 +81,66 @@ rss_ok() {
 	local size=$((1 << 30)) s want
 	[ -n "${SG_SANITIZED:-}" ] && size=$((64 << 20))
 	want=$(head -c "$size" /dev/zero | tr '\0' 'a' | cksum)
-	for s in lines utf8 bytes; do
+	for s in lines utf8 bytes paragraph json csv sse delim cdc; do
+		local opt=()
+		[ "$s" = delim ] && opt=(-d '\0')
 		head -c "$size" /dev/zero | tr '\0' 'a' |
-			/usr/bin/time -f %M -o "rss.chunk.$s" sg-chunk -s "$s" |
+			/usr/bin/time -f %M -o "rss.chunk.$s" sg-chunk -s "$s" "${opt[@]}" |
 			/usr/bin/time -f %M -o "rss.decode.$s" sg-decode | cksum >got
 		[ "$(cat got)" = "$want" ] || fail "-s $s: the line did not come back exactly"
 		rss_ok "rss.chunk.$s"
 		rss_ok "rss.decode.$s"
 	done
+}
+
+@test "a million nested [ under -s json: no crash, no recursion, bounded" {
+	python3 -c 'import sys; sys.stdout.write("[" * 1000000)' >deep.json
+	/usr/bin/time -f %M -o rss.chunk sg-chunk -s json deep.json >deep.sg
+	rss_ok rss.chunk
+	sg-decode deep.sg | cmp - deep.json
+	# --validate: an unterminated value, refused with its record and offset.
+	run --separate-stderr /usr/bin/time -f %M -o rss.val sg-chunk -s json --validate deep.json
+	[ "$status" -eq 65 ] || fail "--validate exit $status: $stderr"
+	[[ $stderr == *"record 1"* ]] || fail "no record number in: $stderr"
+	rss_ok rss.val
+	# Closed again: valid, and still bounded.
+	python3 -c 'import sys; sys.stdout.write("[" * 1000000 + "]" * 1000000 + "\n")' >deep2.json
+	run --separate-stderr /usr/bin/time -f %M -o rss.val2 sg-chunk -s json --validate -b 4M deep2.json
+	rss_ok rss.val2
+	[ "$status" -eq 0 ] || [ "$status" -eq 65 ] || fail "exit $status: $stderr"
+	if [ "$status" -eq 65 ]; then
+		[[ $stderr == *"deeper"* ]] || fail "refused, but not for depth: $stderr"
+	fi
+}
+
+@test "a 1 GiB CSV with an unterminated quote: exact, bounded, flagged oversize" {
+	local size=$((1 << 30)) want
+	[ -n "${SG_SANITIZED:-}" ] && size=$((64 << 20))
+	gen() { printf 'a,b\n1,"never closed\n'; head -c "$size" /dev/zero | tr '\0' 'x'; }
+	want=$(gen | cksum)
+	gen | /usr/bin/time -f %M -o rss.chunk sg-chunk -s csv -b 1M | tee >(sg-decode -l |
+		jq -r 'select(.type=="data") | (.flags | index("oversize") != null)' |
+		sort | uniq -c >flags) | /usr/bin/time -f %M -o rss.decode sg-decode | cksum >got
+	[ "$(cat got)" = "$want" ] || fail "the CSV did not come back exactly"
+	rss_ok rss.chunk
+	rss_ok rss.decode
+	grep -q ' true$' flags || fail "no oversize flag: $(cat flags)"
+}
+
+@test "a 100 MiB SSE line: exact, bounded" {
+	local size=$((100 << 20)) want
+	[ -n "${SG_SANITIZED:-}" ] && size=$((16 << 20))
+	gen() { printf 'data: '; head -c "$size" /dev/zero | tr '\0' 'x'; printf '\n\ndata: after\n\n'; }
+	want=$(gen | cksum)
+	gen | /usr/bin/time -f %M -o rss.chunk sg-chunk -s sse -n 1 |
+		/usr/bin/time -f %M -o rss.decode sg-decode | cksum >got
+	[ "$(cat got)" = "$want" ] || fail "the stream did not come back exactly"
+	rss_ok rss.chunk
+	rss_ok rss.decode
+	# --oversize=error names the offset instead.
+	run --separate-stderr sg-chunk -s sse --oversize=error < <(gen)
+	[ "$status" -eq 65 ] || fail "exit $status"
+	[[ $stderr == *"offset 0"* ]] || fail "stderr: $stderr"
 }
 
 # Endless input for 10 s through the whole suite; timeout ends it (124).
