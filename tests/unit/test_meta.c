@@ -193,7 +193,7 @@ test_name(void **state)
 static void
 test_words(void **state)
 {
-	static const unsigned tags[] = { SG_META_STRATEGY, SG_META_OVERSIZE };
+	static const unsigned tags[] = { SG_META_STRATEGY, SG_META_OVERSIZE, SG_META_PART };
 	char w31[32], w32[33];
 	size_t t;
 
@@ -202,7 +202,7 @@ test_words(void **state)
 	w31[31] = '\0';
 	memset(w32, 'w', 32);
 	w32[32] = '\0';
-	for (t = 0; t < 2; t++) {
+	for (t = 0; t < sizeof tags / sizeof tags[0]; t++) {
 		unsigned char out[64];
 		sgt_buf want = { 0 };
 		sg_meta m, back;
@@ -219,7 +219,8 @@ test_words(void **state)
 		assert_int_equal(n, 9);
 		assert_memory_equal(out, want.p, 9);
 		assert_int_equal(decode(&want, &back, &e), 0);
-		got = tags[t] == SG_META_STRATEGY ? back.strategy : back.oversize;
+		got = tags[t] == SG_META_STRATEGY ? back.strategy :
+		    tags[t] == SG_META_OVERSIZE ? back.oversize : back.part;
 		assert_string_equal(got, "lines");
 		assert_int_equal(back.have, SG_META_HAS(tags[t]));
 		sgt_buf_free(&want);
@@ -227,7 +228,8 @@ test_words(void **state)
 		/* 31 bytes fit, 32 do not */
 		field(&want, tags[t], w31, 31);
 		assert_int_equal(decode(&want, &back, &e), 0);
-		got = tags[t] == SG_META_STRATEGY ? back.strategy : back.oversize;
+		got = tags[t] == SG_META_STRATEGY ? back.strategy :
+		    tags[t] == SG_META_OVERSIZE ? back.oversize : back.part;
 		assert_string_equal(got, w31);
 		sgt_buf_free(&want);
 		field(&want, tags[t], w32, 32);
@@ -271,6 +273,7 @@ test_all_fields(void **state)
 		set_int(&m, int_tags[t], 1000 + int_tags[t]);
 	sg_meta_set_word(&m, SG_META_STRATEGY, "utf8");
 	sg_meta_set_word(&m, SG_META_OVERSIZE, "keep");
+	sg_meta_set_word(&m, SG_META_PART, "3/8");
 	field(&want, 1, "dir/file.txt", 12);
 	field_u64(&want, 2, 1002);
 	field_u64(&want, 3, 1003);
@@ -279,6 +282,7 @@ test_all_fields(void **state)
 	field_u64(&want, 6, 1006);
 	field_u64(&want, 7, 1007);
 	field(&want, 8, "keep", 4);
+	field(&want, 9, "3/8", 3);
 	field_u64(&want, 16, 1016);
 	field_u64(&want, 17, 1017);
 	field_u64(&want, 18, 1018);
@@ -294,6 +298,7 @@ test_all_fields(void **state)
 		assert_int_equal(get_int(&back, int_tags[t]), 1000 + int_tags[t]);
 	assert_string_equal(back.strategy, "utf8");
 	assert_string_equal(back.oversize, "keep");
+	assert_string_equal(back.part, "3/8");
 	assert_int_equal(back.name_len, 12);
 	assert_memory_equal(back.name, "dir/file.txt", 12);
 
@@ -327,7 +332,7 @@ test_empty(void **state)
 static void
 test_unknown_tags(void **state)
 {
-	static const unsigned tags[] = { 0, 9, 15, 19, 31, 34, 63, 64, 65, 1000, 0xFFFF };
+	static const unsigned tags[] = { 0, 10, 15, 19, 31, 34, 63, 64, 65, 1000, 0xFFFF };
 	static const unsigned lens[] = { 0, 1, 8, 100, 3000 };
 	unsigned char junk[3000];
 	size_t t, l;
