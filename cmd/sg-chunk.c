@@ -74,7 +74,7 @@ usage(FILE *out)
 		fprintf(out, "                           %-9s %s\n",
 		    sg_boundary_all[i]->name, sg_boundary_all[i]->summary);
 	fprintf(out,
-	    "  -b, --size=SIZE        largest chunk, with a K, M or G suffix, or 'auto'\n"
+	    "  -b, --size=SIZE        largest chunk, with a K, M, G or T suffix, or 'auto'\n"
 	    "                         (64K..4M by input size); default 1M, at most 64M\n"
 	    "  -n, --records=N        at most N records per chunk (-n 1: one per frame)\n"
 	    "      --oversize=POLICY  a record larger than SIZE is split at a character\n"

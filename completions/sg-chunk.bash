@@ -23,7 +23,8 @@ _sg_chunk()
 
 	case $prev in
 	-s | --strategy)
-		mapfile -t COMPREPLY < <(compgen -P "$pre" -W 'lines bytes utf8' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -P "$pre" \
+			-W 'bytes utf8 lines paragraph json csv sse delim cdc' -- "$cur")
 		return
 		;;
 	-b | --size)
@@ -31,12 +32,17 @@ _sg_chunk()
 			-W '64K 256K 1M 4M 16M 64M auto' -- "$cur")
 		return
 		;;
+	--min | --avg | --max)
+		mapfile -t COMPREPLY < <(compgen -P "$pre" \
+			-W '64K 256K 1M 4M 16M 64M' -- "$cur")
+		return
+		;;
 	--oversize)
 		mapfile -t COMPREPLY < <(compgen -P "$pre" -W 'split keep error' -- "$cur")
 		return
 		;;
-	-n | --records)
-		return # a number: nothing to suggest
+	-n | --records | --overlap | --part | -d | --delimiter)
+		return # a number, K/N or a separator: nothing to suggest
 		;;
 	-h | --help | -V | --version)
 		return
@@ -49,7 +55,9 @@ _sg_chunk()
 	done
 	if ((i == COMP_CWORD)) && [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '-s --strategy= -b --size=
-			-n --records= --oversize= -h --help -V --version' -- "$cur")
+			-n --records= --oversize= -d --delimiter= --array --validate
+			--header --until-done --overlap= --min= --avg= --max= --part=
+			-h --help -V --version' -- "$cur")
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
 			compopt -o nospace
 		return

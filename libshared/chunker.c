@@ -95,7 +95,7 @@ check_options(const sg_chunk_opts *o, sg_err *e)
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ SG_BOPT_DELIM, "--delimiter" }, { SG_BOPT_ARRAY, "--array" },
 		{ SG_BOPT_VALIDATE, "--validate" }, { SG_BOPT_UNTIL_DONE, "--until-done" },
-		{ SG_BOPT_CDC, "--min, --avg and --max" }, { SG_BOPT_HEADER, "--header" },
+		{ SG_BOPT_CDC, "--min/--avg/--max" }, { SG_BOPT_HEADER, "--header" },
 		{ SG_BOPT_OVERLAP, "--overlap" },
 	};
 	const sg_boundary_params *p = &o->params;
