@@ -267,25 +267,56 @@ first_flag(uint64_t m)
 #define SWAR 0
 #endif
 
-/* The closing quote of a string from buf[i], or lim when it goes on. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* Bytes of b[i..i+16) equal to any of the patterns: one bit each. */
+#define VEC 16
+#endif
+
+/* The closing quote of a string from buf[i], or lim when it goes on.
+ * One pass looks for " and \ together: most strings hold no escape, and
+ * the ones that do (a tab, a quote) hold few. */
 static inline size_t
 str_skip(const unsigned char *b, size_t i, size_t lim, unsigned char *esc)
 {
-	const unsigned char *q;
-	size_t stop, qe;
-
 	if (*esc) {
 		if (i == lim)
 			return lim;
 		*esc = 0;
 		i++;
 	}
-	/* Most strings are short: a word or byte loop beats two memchr
-	 * calls; long ones go to memchr. */
-	stop = lim - i > 64 ? i + 64 : lim;
 	for (;;) {
-#if SWAR
-		while (i + 8 <= stop) {
+#if defined(__SSE2__)
+		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+
+		while (i + VEC <= lim) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+			unsigned mb = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
+			unsigned m = mb | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
+			unsigned k;
+
+			/* Each backslash takes the byte after it, within the
+			 * block; the first quote left closes the string. */
+			while (m != 0) {
+				k = (unsigned)__builtin_ctz(m);
+				if (!(mb >> k & 1))
+					return i + k;
+				if (k == VEC - 1)
+					break;
+				m &= ~(3u << k);
+			}
+			if (m != 0) {  /* a backslash in the last byte */
+				if (i + VEC == lim) {
+					*esc = 1;
+					return lim;
+				}
+				i += VEC + 1;
+			} else {
+				i += VEC;
+			}
+		}
+#elif SWAR
+		while (i + 8 <= lim) {
 			uint64_t x = load8(b + i);
 			uint64_t m = zero_bytes(x ^ (ONES * '"')) | zero_bytes(x ^ (ONES * '\\'));
 
@@ -296,36 +327,17 @@ str_skip(const unsigned char *b, size_t i, size_t lim, unsigned char *esc)
 			i += 8;
 		}
 #endif
-		while (i < stop && !(cls[b[i]] & C_STR))
+		while (i < lim && !(cls[b[i]] & C_STR))
 			i++;
-		if (i >= stop)
-			break;
+		if (i >= lim)
+			return lim;
 		if (b[i] == '"')
 			return i;
-		if (i + 1 == lim) {
+		if (i + 1 == lim) {  /* a backslash at the end: the escape waits */
 			*esc = 1;
 			return lim;
 		}
 		i += 2;
-	}
-	if (i >= lim)
-		return lim;
-	q = memchr(b + i, '"', lim - i);
-	qe = q != NULL ? (size_t)(q - b) : lim;
-	for (;;) {
-		const unsigned char *bs = memchr(b + i, '\\', qe - i);
-
-		if (bs == NULL)
-			return qe;
-		i = (size_t)(bs - b) + 1;
-		if (i == lim) {
-			*esc = 1;
-			return lim;
-		}
-		if (++i > qe) {  /* the quote was escaped: find the next */
-			q = memchr(b + i, '"', lim - i);
-			qe = q != NULL ? (size_t)(q - b) : lim;
-		}
 	}
 }
 
@@ -335,7 +347,26 @@ nest_skip(const unsigned char *b, size_t i, size_t lim, int comma)
 {
 	unsigned mask = comma ? C_NEST | C_COMMA : C_NEST;
 
-#if SWAR
+#if defined(__SSE2__)
+	{
+		const __m128i quote = _mm_set1_epi8('"'), open = _mm_set1_epi8('{');
+		const __m128i close = _mm_set1_epi8('}'), lower = _mm_set1_epi8(0x20);
+		const __m128i sep = _mm_set1_epi8(comma ? ',' : '"');
+
+		while (i + VEC <= lim) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+			__m128i y = _mm_or_si128(x, lower);  /* [ ] to { } */
+			__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+			    _mm_cmpeq_epi8(x, sep)), _mm_or_si128(_mm_cmpeq_epi8(y, open),
+			    _mm_cmpeq_epi8(y, close)));
+			unsigned m = (unsigned)_mm_movemask_epi8(hit);
+
+			if (m != 0)
+				return i + (size_t)__builtin_ctz(m);
+			i += VEC;
+		}
+	}
+#elif SWAR
 	while (i + 8 <= lim) {
 		uint64_t x = load8(b + i), y = x | ONES * 0x20;  /* [ ] to { } */
 		uint64_t m = zero_bytes(x ^ (ONES * '"')) | zero_bytes(y ^ (ONES * '{')) |
