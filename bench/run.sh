@@ -352,6 +352,8 @@ main() {
 	say "wrote $RESULTS"
 	# sg-encode/sg-decode against zstd and lz4; appends to $RESULTS.
 	BENCH_RESULTS=$RESULTS "$HERE/codec.sh"
+	# sg-chunk's record strategies and --part; appends to $RESULTS.
+	BENCH_RESULTS=$RESULTS "$HERE/strategies.sh"
 }
 
 # bench/codec.sh sources this file for its helpers; only run when executed.
