@@ -24,10 +24,36 @@ setup() {
 
 @test "memcheck: sg-chunk, every strategy" {
 	local s
-	for s in lines utf8 bytes; do
+	for s in lines utf8 bytes paragraph json csv sse; do
 		run vg sg-chunk -s "$s" -b 4K text bin
 		assert_success
 	done
+	run vg sg-chunk -d '\0' -n 3 text bin
+	assert_success
+	run vg sg-chunk -s cdc --avg 4K text bin
+	assert_success
+}
+
+@test "memcheck: sg-chunk's context, validation and part options" {
+	printf 'id,note\n1,"a\nb"\n2,c\n3,"d,e"\n' >t.csv
+	run vg sg-chunk -s csv --header -b 24 t.csv
+	assert_success
+	run vg sg-chunk -s paragraph -b 64 --overlap 16 text
+	assert_success
+	printf '{"a":[1,2]}\n{"b":"x\\"y"}\n' >ok.json
+	run vg sg-chunk -s json --validate ok.json
+	assert_success
+	printf '{"a":1}\n{"b":[1,}\n' >bad.json
+	run vg sg-chunk -s json --validate bad.json
+	[ "$status" -eq 65 ] || fail "--validate: exit $status"
+	printf '[1,2,3,4]' >arr.json
+	run vg sg-chunk -s json --array -n 1 arr.json
+	assert_success
+	printf 'data: a\n\ndata: [DONE]\n\ndata: late\n\n' >s.sse
+	run vg sg-chunk -s sse --until-done s.sse
+	assert_success
+	run vg sg-chunk --part 2/3 text
+	assert_success
 }
 
 @test "memcheck: sg-encode, every codec, and --json" {
