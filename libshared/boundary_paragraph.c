@@ -246,8 +246,7 @@ paragraph_overlap(const unsigned char *buf, size_t n, size_t max)
 
 const sg_boundary_ops sg_boundary_paragraph = {
 	.name = "paragraph",
-	.summary = "the best boundary in the window: blank line, newline, sentence end, "
-	    "space, character",
+	.summary = "at the best break: blank line, newline, sentence, space",
 	.has_records = 0,
 	.options = SG_BOPT_OVERLAP,
 	.part = SG_PART_NONE,

@@ -113,6 +113,24 @@ rss_ok() {
 	fi
 }
 
+@test "a 1 GiB top-level JSON array: cut between elements, exact, bounded" {
+	local size=$((1 << 30)) want
+	[ -n "${SG_SANITIZED:-}" ] && size=$((64 << 20))
+	# Elements of 18 bytes after the '[': every cut must fall at 1 + 18k.
+	gen() { printf '['; yes '{"k":"v","n":123},' | tr -d '\n' | head -c "$size"; printf '{}]\n'; }
+	want=$(gen | cksum)
+	gen | /usr/bin/time -f %M -o rss.chunk sg-chunk -s json -b 1M >arr.sg
+	rss_ok rss.chunk
+	sg-decode arr.sg | cksum >got
+	[ "$(cat got)" = "$want" ] || fail "the array did not come back exactly"
+	sg-decode -l arr.sg | jq -r 'select(.type=="data") | [.offset, (.flags | index("array") != null), (.flags | index("oversize") != null)] | @tsv' >cuts
+	[ "$(wc -l <cuts)" -ge $((size >> 20)) ] || fail "only $(wc -l <cuts) chunks"
+	awk -F'\t' '$1 > 0 && ($1 - 1) % 18 != 0 { print "cut inside an element at " $1; bad = 1 }
+		$2 != "true" { print "no array flag at " $1; bad = 1 }
+		$3 == "true" { print "oversize at " $1; bad = 1 }
+		END { exit bad }' cuts || fail "$(head -5 cuts)"
+}
+
 @test "a 1 GiB CSV with an unterminated quote: exact, bounded, flagged oversize" {
 	local size=$((1 << 30)) want
 	[ -n "${SG_SANITIZED:-}" ] && size=$((64 << 20))
