@@ -110,11 +110,45 @@ sgt_buf_byte(sgt_buf *b, unsigned char c)
 }
 
 void
+sgt_buf_str(sgt_buf *b, const char *s)
+{
+	sgt_buf_put(b, s, strlen(s));
+}
+
+void
 sgt_buf_free(sgt_buf *b)
 {
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+/* --- files ------------------------------------------------------------- */
+
+unsigned char *
+sgt_load(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	sgt_buf b = { 0 };
+	unsigned char tmp[65536];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		sgt_buf_put(&b, tmp, n);
+	fclose(f);
+	sgt_buf_byte(&b, 0);  /* so that empty files have a buffer */
+	*len = b.len - 1;
+	return b.p;
+}
+
+const char *
+sgt_corpora(void)
+{
+	const char *d = getenv("SG_CORPORA");
+
+	return d != NULL && *d != '\0' ? d : "../shared/corpora";
 }
 
 /* --- collected frames ---------------------------------------------------- */
@@ -180,30 +214,142 @@ piece_size(sgt_rng *r, size_t room)
 }
 
 int
-sgt_feed(sg_chunker *c, const unsigned char *in, size_t len, sgt_rng *r,
-	 unsigned drain_pct, sg_err *e)
+sgt_feed_reads(sg_chunker *c, const unsigned char *in, size_t len, sgt_rng *r,
+	       const sgt_reads *k, size_t *fed, sg_err *e)
 {
 	size_t pos = 0;
 	int rc;
 
-	while (pos < len) {
+	while (pos < len && !(k->until_stopped && sg_chunker_stopped(c))) {
 		unsigned char *p;
 		size_t room = sg_chunker_space(c, &p), n;
 
 		if (room == 0)
 			return sg_err_set(e, SG_ENOMEM, "sg_chunker_space gave no room");
-		n = piece_size(r, room);
+		n = k->step > 0 ? k->step : piece_size(r, room);
+		if (n > room)
+			n = room;
 		if (n > len - pos)
 			n = len - pos;
 		memcpy(p, in + pos, n);
 		pos += n;
+		if (fed != NULL)
+			*fed = pos;
 		if ((rc = sg_chunker_commit(c, n, e)) < 0)
 			return rc;
-		if (drain_pct > 0 && sgt_chance(r, drain_pct) &&
+		if ((k->drain_each || (k->drain_pct > 0 && sgt_chance(r, k->drain_pct))) &&
 		    (rc = sg_chunker_drain(c, e)) < 0)
 			return rc;
 	}
 	return 0;
+}
+
+int
+sgt_feed(sg_chunker *c, const unsigned char *in, size_t len, sgt_rng *r,
+	 unsigned drain_pct, sg_err *e)
+{
+	sgt_reads k = { .drain_pct = drain_pct };
+
+	return sgt_feed_reads(c, in, len, r, &k, NULL, e);
+}
+
+void
+sgt_chunk(sgt_run *res, const sg_chunk_opts *o, const char *name,
+	  const unsigned char *in, size_t len, sgt_rng *r, const sgt_reads *k)
+{
+	sg_chunker *c;
+	sg_meta m;
+
+	sgt_stream_init(&res->s);
+	sg_err_clear(&res->e);
+	res->stopped = 0;
+	res->dropped = 0;
+	res->fed = 0;
+	if ((c = sg_chunker_new(o, sgt_emit, &res->s, &res->e)) == NULL) {
+		res->rc = res->e.code;
+		return;
+	}
+	sg_meta_clear(&m);
+	if (name != NULL)
+		sg_meta_set_name(&m, name, strlen(name));
+	m.size = len;
+	m.have |= SG_META_HAS(SG_META_SIZE);
+	res->rc = sg_chunker_begin(c, &m, &res->e);
+	if (res->rc == 0)
+		res->rc = sgt_feed_reads(c, in, len, r, k, &res->fed, &res->e);
+	if (res->rc == 0) {
+		res->rc = sg_chunker_end(c, 1, &res->e);
+		res->stopped = sg_chunker_stopped(c);
+		res->dropped = sg_chunker_dropped(c);
+	}
+	sg_chunker_free(c);
+}
+
+const char *
+sgt_check_whole(const sgt_stream *s, size_t i, size_t off, const unsigned char *in,
+		size_t len, char *msg, size_t cap)
+{
+	sgt_buf out = { 0 };
+	sg_err e;
+	int rc, same;
+
+	if (off != len) {
+		snprintf(msg, cap, "the frames carry %zu of %zu bytes", off, len);
+		return msg;
+	}
+	if (i != s->n - 1 || s->f[i].h.type != SG_TYPE_END) {
+		snprintf(msg, cap, "no END after the DATA frames");
+		return msg;
+	}
+	rc = sgt_decode(s->wire.p, s->wire.len, NULL, &out, NULL, &e);
+	same = rc == 0 && out.len == len && (len == 0 || memcmp(out.p, in, len) == 0);
+	sgt_buf_free(&out);
+	if (!same) {
+		snprintf(msg, cap, "decode: rc %d (%s), not the input", rc, e.msg);
+		return msg;
+	}
+	return NULL;
+}
+
+int
+sgt_same_cuts(const sgt_run *a, const sgt_run *b, int context, char *why, size_t cap)
+{
+	size_t i;
+
+	if (a->rc != b->rc || a->s.n != b->s.n) {
+		if (why != NULL)
+			snprintf(why, cap, "rc %d vs %d, %zu vs %zu frames", a->rc, b->rc,
+			    a->s.n, b->s.n);
+		return 0;
+	}
+	for (i = 0; i < a->s.n; i++) {
+		const sg_frame_hdr *x = &a->s.f[i].h, *y = &b->s.f[i].h;
+
+		if (x->offset != y->offset || x->size != y->size || x->flags != y->flags ||
+		    (context && x->context != y->context)) {
+			if (why != NULL)
+				snprintf(why, cap, "frame %zu: offset %llu size %u vs offset "
+				    "%llu size %u", i, (unsigned long long)x->offset, x->size,
+				    (unsigned long long)y->offset, y->size);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+void
+sgt_data_string(const sgt_stream *s, char *out, size_t cap)
+{
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	for (i = 1; i + 1 < s->n && o + 1 < cap; i++) {
+		const sg_frame_hdr *h = &s->f[i].h;
+
+		o += (size_t)snprintf(out + o, cap - o, "%s%s%.*s%s", o ? "|" : "",
+		    h->context ? "^" : "", (int)h->size, (const char *)sgt_payload(s, i),
+		    (h->flags & SG_FLAG_OVERSIZE) ? "*" : "");
+	}
 }
 
 int
@@ -333,6 +479,138 @@ done:
 	sg_reader_free(rd);
 	sg_verify_free(v);
 	return rc;
+}
+
+/* --- record ends ---------------------------------------------------------- */
+
+size_t
+sgt_count_le(const size_t *E, size_t nE, size_t x)
+{
+	size_t lo = 0, hi = nE;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (E[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t
+sgt_ends_in(const size_t *E, size_t nE, size_t lo, size_t hi)
+{
+	return hi > lo ? sgt_count_le(E, nE, hi) - sgt_count_le(E, nE, lo) : 0;
+}
+
+int
+sgt_is_end(const size_t *E, size_t nE, size_t at)
+{
+	return at > 0 && sgt_ends_in(E, nE, at - 1, at) > 0;
+}
+
+size_t
+sgt_ref_cut(const size_t *E, size_t nE, size_t off, size_t w, uint64_t max)
+{
+	size_t first = sgt_count_le(E, nE, off), last = sgt_count_le(E, nE, off + w);
+
+	if (last == first)
+		return 0;
+	if (max > 0 && last - first > max)
+		last = first + (size_t)max;
+	return E[last - 1] - off;
+}
+
+/* --- chunker property runs --------------------------------------------------- */
+
+int
+sgt_note(sgt_prop *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->first[0] == '\0') {
+		size_t n;
+
+		va_start(ap, fmt);
+		vsnprintf(p->first, sizeof p->first, fmt, ap);
+		va_end(ap);
+		n = strlen(p->first);
+		snprintf(p->first + n, sizeof p->first - n, " (%s)", p->where);
+	}
+	return -1;
+}
+
+int
+sgt_check_cut(sgt_prop *p, const size_t *E, size_t nE, size_t len, uint64_t size,
+	      uint64_t records, int oversize, size_t i, size_t off, size_t n, int over)
+{
+	size_t w = len - off < size ? len - off : (size_t)size;
+	size_t want = sgt_ref_cut(E, nE, off, w, records);
+
+	if (want > 0) {
+		if (over || n != want)
+			return sgt_note(p, "frame %zu at %zu: %zu bytes%s, want %zu", i, off, n,
+			    over ? " flagged" : "", want);
+	} else if (oversize == SG_OVERSIZE_KEEP) {
+		if (n != sgt_ref_cut(E, nE, off, len - off, 1))
+			return sgt_note(p, "frame %zu at %zu: kept %zu bytes, want the first "
+			    "record", i, off, n);
+	} else if (!over) {
+		return sgt_note(p, "frame %zu at %zu: no record end within %zu bytes, yet not "
+		    "flagged", i, off, w);
+	}
+	return 0;
+}
+
+size_t
+sgt_random_len(sgt_rng *r)
+{
+	switch (sgt_below(r, 10)) {
+	case 0: return (size_t)sgt_range(r, 0, 8);
+	case 1: case 2: return (size_t)sgt_range(r, 9, 200);
+	case 3: case 4: case 5: return (size_t)sgt_range(r, 201, 4096);
+	case 6: case 7: case 8: return (size_t)sgt_range(r, 4097, 65536);
+	default: return (size_t)sgt_range(r, 65537, 300 * 1024);
+	}
+}
+
+uint64_t
+sgt_random_size(sgt_rng *r, size_t len)
+{
+	unsigned x = (unsigned)sgt_below(r, 100);
+
+	if (x < 10)
+		return sgt_range(r, 1, 3);
+	if (x < 35)
+		return sgt_range(r, 4, 64);
+	if (x < 55)
+		return sgt_range(r, len > 8 ? len - 4 : 4, len + 4);
+	if (x < 58)
+		return 0;
+	return sgt_range(r, 4, (uint64_t)16 << sgt_below(r, 13));
+}
+
+void
+sgt_len_size(sgt_rng *r, size_t x, size_t *len, uint64_t *size)
+{
+	switch (sgt_below(r, 6)) {
+	case 0: *len = (size_t)sgt_range(r, 0, 64); break;
+	case 1: case 2: *len = (size_t)sgt_range(r, 65, 4096); break;
+	case 3: case 4: *len = (size_t)sgt_range(r, 4097, 40000); break;
+	default: *len = (size_t)sgt_range(r, 40001, 150000); break;
+	}
+	if (x < 5)
+		*size = sgt_range(r, 1, 3);
+	else if (x < 35)
+		*size = sgt_range(r, 4, 40);
+	else if (x < 50)
+		*size = sgt_range(r, *len > 7 ? *len - 3 : 4, *len + 3);
+	else
+		*size = sgt_range(r, 4, (uint64_t)64 << sgt_below(r, 11));
+	if (*size <= 40 && *len > 20000)
+		*len = (size_t)sgt_range(r, 0, 20000);
 }
 
 /* --- reference UTF-8 ------------------------------------------------------ */

@@ -50,7 +50,17 @@ typedef struct sgt_buf {
 
 void sgt_buf_put(sgt_buf *b, const void *p, size_t n);
 void sgt_buf_byte(sgt_buf *b, unsigned char c);
+void sgt_buf_str(sgt_buf *b, const char *s);                /* s without its NUL */
 void sgt_buf_free(sgt_buf *b);
+
+/* --- files ------------------------------------------------------------ */
+
+/* The whole file at path, NUL-terminated (not counted in *len), to free();
+ * NULL when it cannot be opened. */
+unsigned char *sgt_load(const char *path, size_t *len);
+
+/* The corpora directory: SG_CORPORA, or ../shared/corpora. */
+const char *sgt_corpora(void);
 
 /* --- frames collected from a chunker --------------------------------- */
 
@@ -78,6 +88,51 @@ const unsigned char *sgt_payload(const sgt_stream *s, size_t i);
  * drain_pct > 0, call sg_chunker_drain after a piece with that chance. */
 int sgt_feed(sg_chunker *c, const unsigned char *in, size_t len, sgt_rng *r,
 	     unsigned drain_pct, sg_err *e);
+
+/* How sgt_feed_reads() hands the input to a chunker. */
+typedef struct sgt_reads {
+	size_t step;          /* reads of this many bytes (at most the room); 0: random */
+	unsigned drain_pct;   /* sg_chunker_drain after a read with this chance */
+	int drain_each;       /* sg_chunker_drain after every read */
+	int until_stopped;    /* no more reads once sg_chunker_stopped() */
+} sgt_reads;
+
+/* Feed in[0..len) through sg_chunker_space/commit as k says (r is used
+ * only for random reads and drain_pct, and may be NULL otherwise); *fed
+ * (fed may be NULL) follows the bytes committed. sgt_feed is this with
+ * random reads and drain_pct only. */
+int sgt_feed_reads(sg_chunker *c, const unsigned char *in, size_t len, sgt_rng *r,
+		   const sgt_reads *k, size_t *fed, sg_err *e);
+
+/* One chunker run over one source, collected. */
+typedef struct sgt_run {
+	sgt_stream s;         /* the frames; free with sgt_stream_free */
+	int rc;
+	sg_err e;
+	int stopped;          /* sg_chunker_stopped() after a clean end */
+	uint64_t dropped;     /* sg_chunker_dropped() after a clean end */
+	size_t fed;           /* bytes committed */
+} sgt_run;
+
+/* Chunk in[0..len) with o as one source of known size, named name (NULL:
+ * no name), fed by sgt_feed_reads(k): begin, feed, end(last), free. */
+void sgt_chunk(sgt_run *res, const sg_chunk_opts *o, const char *name,
+	       const unsigned char *in, size_t len, sgt_rng *r, const sgt_reads *k);
+
+/* The end of s, whose DATA frames stop before frame i and carry off
+ * bytes: all len bytes, an END at frame i, and a stream that decodes
+ * (sgt_decode) back to in. NULL, or what broke, written into msg. */
+const char *sgt_check_whole(const sgt_stream *s, size_t i, size_t off,
+			    const unsigned char *in, size_t len, char *msg, size_t cap);
+
+/* Whether a and b have the same rc and frames at the same offsets with
+ * the same sizes and flags (and contexts, with context); if not, why (may
+ * be NULL) says where first. */
+int sgt_same_cuts(const sgt_run *a, const sgt_run *b, int context, char *why, size_t cap);
+
+/* The DATA frames of s as "rec|rec|...": each whole payload, '^' before
+ * one with context, '*' after an oversize one. */
+void sgt_data_string(const sgt_stream *s, char *out, size_t cap);
 
 /* Chunk nsrc sources (named "src0", "src1", ...) into s as one stream. */
 int sgt_make_stream(sgt_stream *s, const sg_chunk_opts *o, size_t nsrc,
@@ -112,6 +167,50 @@ ssize_t sgt_mem_read(void *ctx, void *buf, size_t n, sg_err *e);
  * every DATA frame's new bytes, in order; *frames the frames read. */
 int sgt_decode(const unsigned char *p, size_t len, sgt_rng *r, sgt_buf *out,
 	       uint64_t *frames, sg_err *e);
+
+/* --- record ends (E ascending, nE of them) ------------------------------ */
+
+size_t sgt_count_le(const size_t *E, size_t nE, size_t x);  /* ends <= x */
+size_t sgt_ends_in(const size_t *E, size_t nE, size_t lo, size_t hi); /* in (lo, hi] */
+int sgt_is_end(const size_t *E, size_t nE, size_t at);      /* at > 0 is an end */
+
+/* The chunker's cut of the window (off, off + w]: end number max (0: no
+ * limit) in it, else its last end, as a length from off; 0 if none. */
+size_t sgt_ref_cut(const size_t *E, size_t nE, size_t off, size_t w, uint64_t max);
+
+/* --- chunker property runs ------------------------------------------------ */
+
+/* A failed-run log: sgt_note keeps the first message, with " (where)"
+ * after it, and returns -1; callers count runs and failed. */
+typedef struct sgt_prop {
+	char where[256];
+	unsigned runs, failed;
+	char first[768];
+} sgt_prop;
+
+int sgt_note(sgt_prop *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Frame i, n bytes at off (over: flagged oversize), of a run without
+ * drains over len bytes with record ends E (len among them): the cut that
+ * sgt_ref_cut gives in the window of size from off, else (no end there)
+ * the first record whole with --oversize=keep, else a flagged split.
+ * 0, or -1 from sgt_note when it is not. */
+int sgt_check_cut(sgt_prop *p, const size_t *E, size_t nE, size_t len, uint64_t size,
+		  uint64_t records, int oversize, size_t i, size_t off, size_t n, int over);
+
+/* An input length: 0..8, to 200, to 4 KiB, to 64 KiB or to 300 KiB, at
+ * 1:2:3:3:1. */
+size_t sgt_random_len(sgt_rng *r);
+
+/* A --size for len bytes: 1..3, 4..64, len +- 4, 0 (auto) or 4 up to
+ * 16 << (0..12), at 10:25:20:3:42. */
+uint64_t sgt_random_size(sgt_rng *r, size_t len);
+
+/* Another length and --size pair: *len 0..64, to 4 KiB, to 40000 or to
+ * 150000 at 1:2:2:1; *size by x (a percentage the caller drew) 1..3 below
+ * 5, 4..40 below 35, *len +- 3 below 50, else 4 up to 64 << (0..10); a
+ * --size up to 40 shortens *len to at most 20000. */
+void sgt_len_size(sgt_rng *r, size_t x, size_t *len, uint64_t *size);
 
 /* --- reference UTF-8 (RFC 3629, section 4) ------------------------------ */
 

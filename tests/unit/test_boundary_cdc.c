@@ -199,29 +199,6 @@ collect(void *ctx, const sg_frame_hdr *h, const unsigned char *payload, sg_err *
 	return 0;
 }
 
-/* Feed in[0..len) whole-window by whole-window, for the big inputs. */
-static int
-feed_fast(sg_chunker *c, const unsigned char *in, size_t len, sg_err *e)
-{
-	size_t pos = 0;
-	int rc;
-
-	while (pos < len) {
-		unsigned char *p;
-		size_t n = sg_chunker_space(c, &p);
-
-		if (n == 0)
-			return sg_err_set(e, SG_ENOMEM, "no room");
-		if (n > len - pos)
-			n = len - pos;
-		memcpy(p, in + pos, n);
-		pos += n;
-		if ((rc = sg_chunker_commit(c, n, e)) < 0)
-			return rc;
-	}
-	return 0;
-}
-
 /* Chunk in[0..len) with cdc and params; rng NULL reads in whole windows.
  * known: tell the chunker the source size. Fails the test on error. */
 static void
@@ -229,6 +206,7 @@ chunk_it(run *out, const unsigned char *in, size_t len, uint64_t min, uint64_t a
 	 uint64_t max, sgt_rng *rng, unsigned drain_pct, int known)
 {
 	sg_chunk_opts o = { .strategy = &sg_boundary_cdc };
+	sgt_reads whole = { .step = SIZE_MAX };  /* whole windows, for the big inputs */
 	sg_chunker *ch;
 	sg_meta m;
 	sg_err e;
@@ -253,7 +231,7 @@ chunk_it(run *out, const unsigned char *in, size_t len, uint64_t min, uint64_t a
 	rc = sg_chunker_begin(ch, &m, &e);
 	if (rc == 0)
 		rc = rng != NULL ? sgt_feed(ch, in, len, rng, drain_pct, &e) :
-		    feed_fast(ch, in, len, &e);
+		    sgt_feed_reads(ch, in, len, NULL, &whole, NULL, &e);
 	if (rc == 0)
 		rc = sg_chunker_end(ch, 1, &e);
 	sg_chunker_free(ch);

@@ -256,36 +256,6 @@ test_check(void **state)
 
 /* --- through the chunker ---------------------------------------------------- */
 
-typedef struct run {
-	sgt_stream s;
-	int rc;
-	sg_err e;
-} run;
-
-static void
-chunk(const sg_chunk_opts *o, const unsigned char *in, size_t len, sgt_rng *r,
-      unsigned drain_pct, run *res)
-{
-	sg_chunker *ch;
-	sg_meta m;
-
-	sgt_stream_init(&res->s);
-	sg_err_clear(&res->e);
-	if ((ch = sg_chunker_new(o, sgt_emit, &res->s, &res->e)) == NULL) {
-		res->rc = res->e.code;
-		return;
-	}
-	sg_meta_clear(&m);
-	m.size = len;
-	m.have |= SG_META_HAS(SG_META_SIZE);
-	res->rc = sg_chunker_begin(ch, &m, &res->e);
-	if (res->rc == 0)
-		res->rc = sgt_feed(ch, in, len, r, drain_pct, &res->e);
-	if (res->rc == 0)
-		res->rc = sg_chunker_end(ch, 1, &res->e);
-	sg_chunker_free(ch);
-}
-
 /* Reference: record ends in (from, limit] of a search that starts at
  * from, byte by byte, skipping each match whole. Writes up to cap of them
  * into ends, returns how many there are. */
@@ -323,7 +293,7 @@ ref_first_end(const unsigned char *in, size_t len, size_t off, const unsigned ch
 }
 
 static const char *
-check_frames(const run *res, const sg_chunk_opts *o, const unsigned char *in, size_t len,
+check_frames(const sgt_run *res, const sg_chunk_opts *o, const unsigned char *in, size_t len,
 	     int drains, char *msg, size_t cap)
 {
 	const sgt_stream *s = &res->s;
@@ -413,40 +383,12 @@ check_frames(const run *res, const sg_chunk_opts *o, const unsigned char *in, si
 			    off, res->e.msg);
 		goto out;
 	}
-	if (off != len)
-		BAD("the frames carry %zu of %zu bytes", off, len);
-	if (i != s->n - 1 || s->f[i].h.type != SG_TYPE_END)
-		BAD("no END after the DATA frames");
-	{
-		sgt_buf out = { 0 };
-		sg_err e;
-		int rc = sgt_decode(s->wire.p, s->wire.len, NULL, &out, NULL, &e);
-		int same = rc == 0 && out.len == len && (len == 0 || memcmp(out.p, in, len) == 0);
-
-		sgt_buf_free(&out);
-		if (!same)
-			BAD("decode: rc %d (%s), not the input", rc, e.msg);
-	}
+	bad = sgt_check_whole(s, i, off, in, len, msg, cap);
 out:
 	free(inside);
 	free(ends);
 	return bad;
 #undef BAD
-}
-
-static int
-same_cuts(const run *a, const run *b)
-{
-	size_t i;
-
-	if (a->rc != b->rc || a->s.n != b->s.n)
-		return 0;
-	for (i = 0; i < a->s.n; i++)
-		if (a->s.f[i].h.offset != b->s.f[i].h.offset ||
-		    a->s.f[i].h.size != b->s.f[i].h.size ||
-		    a->s.f[i].h.flags != b->s.f[i].h.flags)
-			return 0;
-	return 1;
 }
 
 static void
@@ -524,27 +466,12 @@ test_property(void **state)
 		unsigned drain_pct = 0;
 		char msg[400];
 		const char *bad;
-		run a, b;
+		sgt_run a, b;
 
 		make_sep(&r, sep, &sn);
 		o.params.delim = sep;
 		o.params.delim_len = sn;
-		switch (sgt_below(&r, 6)) {
-		case 0: len = (size_t)sgt_range(&r, 0, 64); break;
-		case 1: case 2: len = (size_t)sgt_range(&r, 65, 4096); break;
-		case 3: case 4: len = (size_t)sgt_range(&r, 4097, 40000); break;
-		default: len = (size_t)sgt_range(&r, 40001, 150000); break;
-		}
-		if (x < 5)
-			o.size = sgt_range(&r, 1, 3);
-		else if (x < 35)
-			o.size = sgt_range(&r, 4, 40);
-		else if (x < 50)
-			o.size = sgt_range(&r, len > 7 ? len - 3 : 4, len + 3);
-		else
-			o.size = sgt_range(&r, 4, (uint64_t)64 << sgt_below(&r, 11));
-		if (o.size <= 40 && len > 20000)
-			len = (size_t)sgt_range(&r, 0, 20000);
+		sgt_len_size(&r, x, &len, &o.size);
 		if (sgt_chance(&r, 40))
 			o.records = sgt_chance(&r, 80) ? sgt_range(&r, 1, 5) : sgt_range(&r, 6, 1000);
 		o.oversize = (int)sgt_below(&r, 3);
@@ -553,7 +480,7 @@ test_property(void **state)
 #define FAIL(what) fail_msg("iteration %u (%zu-byte separator, %zu bytes, --size %llu, " \
 	"-n %llu, --oversize=%s, drains %u%%): %s", it, sn, len, (unsigned long long)o.size, \
 	(unsigned long long)o.records, sg_oversize_name(o.oversize), drain_pct, what)
-		chunk(&o, in.p, len, &r, 0, &a);
+		sgt_chunk(&a, &o, NULL, in.p, len, &r, &(sgt_reads){ 0 });
 		if ((bad = check_frames(&a, &o, in.p, len, 0, msg, sizeof msg)) != NULL)
 			FAIL(bad);
 		for (i = 1; i + 1 < a.s.n; i++) {
@@ -565,10 +492,10 @@ test_property(void **state)
 		limited += o.records > 0 && a.rc == 0 && a.s.n > 3;
 		if (sgt_chance(&r, 50))
 			drain_pct = (unsigned)sgt_range(&r, 5, 95);
-		chunk(&o, in.p, len, &r, drain_pct, &b);
+		sgt_chunk(&b, &o, NULL, in.p, len, &r, &(sgt_reads){ .drain_pct = drain_pct });
 		if ((bad = check_frames(&b, &o, in.p, len, drain_pct > 0, msg, sizeof msg)) != NULL)
 			FAIL(bad);
-		if (drain_pct == 0 && !same_cuts(&a, &b))
+		if (drain_pct == 0 && !sgt_same_cuts(&a, &b, 0, NULL, 0))
 			FAIL("the cuts depend on the read split");
 #undef FAIL
 		sgt_stream_free(&a.s);

@@ -391,42 +391,6 @@ ref_overlap(const unsigned char *c, size_t n, size_t max)
 	return r;
 }
 
-typedef struct run {
-	sgt_stream s;
-	int rc;
-	sg_err e;
-} run;
-
-static void
-chunk(const sg_chunk_opts *o, const unsigned char *in, size_t len, sgt_rng *r,
-      unsigned drain_pct, run *res)
-{
-	sg_chunker *ch;
-	sg_meta m;
-
-	sgt_stream_init(&res->s);
-	sg_err_clear(&res->e);
-	if ((ch = sg_chunker_new(o, sgt_emit, &res->s, &res->e)) == NULL) {
-		res->rc = res->e.code;
-		return;
-	}
-	sg_meta_clear(&m);
-	m.size = len;
-	m.have |= SG_META_HAS(SG_META_SIZE);
-	res->rc = sg_chunker_begin(ch, &m, &res->e);
-	if (res->rc == 0)
-		res->rc = sgt_feed(ch, in, len, r, drain_pct, &res->e);
-	if (res->rc == 0)
-		res->rc = sg_chunker_end(ch, 1, &res->e);
-	sg_chunker_free(ch);
-}
-
-static void
-put(sgt_buf *b, const char *s)
-{
-	sgt_buf_put(b, s, strlen(s));
-}
-
 static const char *const sentence_ends[] = {
 	". ", "! ", "? ", ".\t", ".\n", ".", "...", "\xE3\x80\x82", "\xEF\xBC\x81",
 	"\xEF\xBC\x9F", "\xE3\x80\x82 ", "3.14",
@@ -481,12 +445,12 @@ make_text(sgt_rng *r, size_t want, unsigned prof, sgt_buf *b)
 				sgt_buf_byte(b, (unsigned char)('a' + sgt_below(r, 26)));
 			break;
 		case G_SPACE: sgt_buf_byte(b, sgt_chance(r, 90) ? ' ' : '\t'); break;
-		case G_END: put(b, PICK(r, sentence_ends)); break;
+		case G_END: sgt_buf_str(b, PICK(r, sentence_ends)); break;
 		case G_LF: sgt_buf_byte(b, '\n'); break;
-		case G_CRLF: put(b, "\r\n"); break;
-		case G_BLANK: put(b, PICK(r, blank_lines)); break;
-		case G_CHAR: put(b, PICK(r, chars)); break;
-		case G_INVALID: put(b, PICK(r, invalid)); break;
+		case G_CRLF: sgt_buf_str(b, "\r\n"); break;
+		case G_BLANK: sgt_buf_str(b, PICK(r, blank_lines)); break;
+		case G_CHAR: sgt_buf_str(b, PICK(r, chars)); break;
+		case G_INVALID: sgt_buf_str(b, PICK(r, invalid)); break;
 		case G_LONG:
 			n = (size_t)sgt_range(r, 50, 3000);
 			for (i = 0; i < n; i++)
@@ -500,7 +464,7 @@ make_text(sgt_rng *r, size_t want, unsigned prof, sgt_buf *b)
 
 /* One run's frames against the rules. Returns NULL or what broke. */
 static const char *
-check_frames(const run *res, const sg_chunk_opts *o, const unsigned char *in, size_t len,
+check_frames(const sgt_run *res, const sg_chunk_opts *o, const unsigned char *in, size_t len,
 	     const unsigned char *inside, int drains, char *msg, size_t cap)
 {
 	const sgt_stream *s = &res->s;
@@ -586,38 +550,8 @@ check_frames(const run *res, const sg_chunk_opts *o, const unsigned char *in, si
 			BAD("--oversize=error failed at %zu, where a unit fits: %s", off, res->e.msg);
 		return NULL;
 	}
-	if (off != len)
-		BAD("the frames carry %zu of %zu bytes", off, len);
-	if (i != s->n - 1 || s->f[i].h.type != SG_TYPE_END)
-		BAD("no END after the DATA frames");
-	{
-		sgt_buf out = { 0 };
-		sg_err e;
-		int rc = sgt_decode(s->wire.p, s->wire.len, NULL, &out, NULL, &e);
-		int same = rc == 0 && out.len == len && (len == 0 || memcmp(out.p, in, len) == 0);
-
-		sgt_buf_free(&out);
-		if (!same)
-			BAD("decode: rc %d (%s), not the input", rc, e.msg);
-	}
-	return NULL;
+	return sgt_check_whole(s, i, off, in, len, msg, cap);
 #undef BAD
-}
-
-static int
-same_cuts(const run *a, const run *b)
-{
-	size_t i;
-
-	if (a->rc != b->rc || a->s.n != b->s.n)
-		return 0;
-	for (i = 0; i < a->s.n; i++)
-		if (a->s.f[i].h.offset != b->s.f[i].h.offset ||
-		    a->s.f[i].h.size != b->s.f[i].h.size ||
-		    a->s.f[i].h.flags != b->s.f[i].h.flags ||
-		    a->s.f[i].h.context != b->s.f[i].h.context)
-			return 0;
-	return 1;
 }
 
 static void
@@ -637,24 +571,9 @@ test_property(void **state)
 		unsigned char *inside;
 		char msg[400];
 		const char *bad;
-		run a, b;
+		sgt_run a, b;
 
-		switch (sgt_below(&r, 6)) {
-		case 0: len = (size_t)sgt_range(&r, 0, 64); break;
-		case 1: case 2: len = (size_t)sgt_range(&r, 65, 4096); break;
-		case 3: case 4: len = (size_t)sgt_range(&r, 4097, 40000); break;
-		default: len = (size_t)sgt_range(&r, 40001, 150000); break;
-		}
-		if (x < 5)
-			o.size = sgt_range(&r, 1, 3);
-		else if (x < 35)
-			o.size = sgt_range(&r, 4, 40);
-		else if (x < 50)
-			o.size = sgt_range(&r, len > 7 ? len - 3 : 4, len + 3);
-		else
-			o.size = sgt_range(&r, 4, (uint64_t)64 << sgt_below(&r, 11));
-		if (o.size <= 40 && len > 20000)
-			len = (size_t)sgt_range(&r, 0, 20000);
+		sgt_len_size(&r, x, &len, &o.size);
 		if (sgt_chance(&r, 50) && o.size >= 2)
 			o.overlap = sgt_range(&r, 1, o.size / 2);
 		o.oversize = (int)sgt_below(&r, 3);
@@ -663,7 +582,7 @@ test_property(void **state)
 		assert_non_null(inside);
 		sgt_ref_inside(in.p, len, inside);
 
-		chunk(&o, in.p, len, &r, 0, &a);
+		sgt_chunk(&a, &o, NULL, in.p, len, &r, &(sgt_reads){ 0 });
 		if ((bad = check_frames(&a, &o, in.p, len, inside, 0, msg, sizeof msg)) != NULL)
 			fail_msg("iteration %u (%s, %zu bytes, --size %llu, --overlap %llu, "
 			    "--oversize=%s): %s", it, profile_names[prof], len,
@@ -680,14 +599,14 @@ test_property(void **state)
 		}
 		if (sgt_chance(&r, 50))
 			drain_pct = (unsigned)sgt_range(&r, 5, 95);
-		chunk(&o, in.p, len, &r, drain_pct, &b);
+		sgt_chunk(&b, &o, NULL, in.p, len, &r, &(sgt_reads){ .drain_pct = drain_pct });
 		if ((bad = check_frames(&b, &o, in.p, len, inside, drain_pct > 0, msg,
 		    sizeof msg)) != NULL)
 			fail_msg("iteration %u (%s, %zu bytes, --size %llu, --overlap %llu, "
 			    "--oversize=%s, drains %u%%): %s", it, profile_names[prof], len,
 			    (unsigned long long)o.size, (unsigned long long)o.overlap,
 			    sg_oversize_name(o.oversize), drain_pct, bad);
-		if (drain_pct == 0 && !same_cuts(&a, &b))
+		if (drain_pct == 0 && !sgt_same_cuts(&a, &b, 1, NULL, 0))
 			fail_msg("iteration %u (%s, %zu bytes, --size %llu): the cuts depend on "
 			    "the read split", it, profile_names[prof], len,
 			    (unsigned long long)o.size);
