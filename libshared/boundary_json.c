@@ -384,6 +384,53 @@ nest_skip(const unsigned char *b, size_t i, size_t lim, int comma)
 	return i;
 }
 
+#if defined(__SSE2__)
+/* Bit j of each mask: byte j of b[0..64) is a quote, a backslash, an
+ * opening bracket, a closing bracket, a comma. */
+struct block_masks {
+	uint64_t quote, bslash, open, close, comma;
+};
+
+static inline uint64_t
+eq_mask(__m128i x, int byte)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)byte)));
+}
+
+static inline void
+block_masks(const unsigned char *b, struct block_masks *m)
+{
+	const __m128i lower = _mm_set1_epi8(0x20);  /* [ ] to { } */
+	unsigned k;
+
+	memset(m, 0, sizeof *m);
+	for (k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
+		__m128i y = _mm_or_si128(x, lower);
+
+		m->quote |= eq_mask(x, '"') << 16 * k;
+		m->bslash |= eq_mask(x, '\\') << 16 * k;
+		m->open |= eq_mask(y, '{') << 16 * k;
+		m->close |= eq_mask(y, '}') << 16 * k;
+		m->comma |= eq_mask(x, ',') << 16 * k;
+	}
+}
+
+/* Bit j: an odd number of the bits of x at or below j (inside a string,
+ * when x marks the quotes of a block without escapes). */
+static inline uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+#endif
+
 static void
 scan_plain(const js_state *st, struct js_scan *s, const unsigned char *b, size_t lim)
 {
@@ -391,6 +438,9 @@ scan_plain(const js_state *st, struct js_scan *s, const unsigned char *b, size_t
 	uint64_t depth;
 	unsigned c;
 	int comma;
+#if defined(__SSE2__)
+	size_t slow = 0;  /* bytes before this go byte by byte (escapes) */
+#endif
 
 	while (i < lim) {
 		switch (s->mode) {
@@ -452,6 +502,53 @@ scan_plain(const js_state *st, struct js_scan *s, const unsigned char *b, size_t
 			if (s->in_str)
 				goto string;
 			for (;;) {
+#if defined(__SSE2__)
+				/* Whole blocks of 64 bytes without a backslash: their
+				 * strings are masked out at once (a prefix xor of the
+				 * quotes), so only brackets (and the commas of a
+				 * top-level array) are visited. A block with escapes
+				 * goes byte by byte. */
+				while (i + 64 <= lim && i >= slow) {
+					struct block_masks m;
+					uint64_t in, hit;
+					unsigned k;
+
+					block_masks(b + i, &m);
+					if (m.bslash != 0) {
+						slow = i + 64;
+						break;
+					}
+					in = prefix_xor(m.quote);
+					hit = (m.open | m.close | (s->top_arr ? m.comma : 0)) & ~in;
+					while (hit != 0) {
+						k = (unsigned)__builtin_ctzll(hit);
+						hit &= hit - 1;
+						c = b[i + k];
+						if (c == ',') {
+							if (depth == 1) {
+								i += k + 1;
+								s->mode = M_ELEM;
+								goto nest_done;
+							}
+						} else if (c == '[' || c == '{') {
+							if (depth < UINT64_MAX)
+								depth++;
+						} else if (--depth == 0) {
+							i += k + 1;
+							s->mode = M_AFTER;
+							goto nest_done;
+						}
+					}
+					if (in >> 63) {
+						/* A string runs past the block: on from
+						 * its opening quote, byte by byte. */
+						i += 63 - (size_t)__builtin_clzll(m.quote);
+						break;
+					}
+					i += 64;
+				}
+				comma = depth == 1 && s->top_arr;
+#endif
 				if ((i = nest_skip(b, i, lim, comma)) == lim)
 					break;
 				c = b[i++];
@@ -477,6 +574,9 @@ string:
 					break;
 				}
 			}
+#if defined(__SSE2__)
+nest_done:
+#endif
 			s->depth = depth;
 			break;
 		}
