@@ -8,7 +8,7 @@ set -eu
 
 build_pkgs="gcc make pkg-config libarchive-dev libzstd-dev liblz4-dev libxxhash-dev"
 test_pkgs="libcmocka-dev bats bats-support bats-assert mandoc jq zstd lz4 parallel \
-time bsdutils clang python3 xxd valgrind curl"
+time bsdutils clang python3 xxd valgrind curl gnuplot-nox"
 
 case "${1:-all}" in
 build) want="$build_pkgs" ;;
