@@ -120,10 +120,7 @@ check_options(const sg_chunk_opts *o, sg_err *e)
 		if ((given & names[i].bit) && !(o->strategy->options & names[i].bit))
 			return sg_err_set(e, SG_EUSAGE, "%s does not apply to strategy %s",
 			    names[i].name, o->strategy->name);
-	if (o->overlap > 0 && o->size > 0 && o->overlap * 2 > o->size)
-		return sg_err_set(e, SG_EUSAGE,
-		    "--overlap %llu is more than half of --size %llu",
-		    (unsigned long long)o->overlap, (unsigned long long)o->size);
+	/* Against the chunk size when a source begins (auto depends on it). */
 	if (o->overlap > SG_CHUNK_SIZE_MAX / 2)
 		return sg_err_set(e, SG_EUSAGE, "--overlap above %u bytes", SG_CHUNK_SIZE_MAX / 2);
 	if (o->strategy->options & SG_BOPT_CDC) {
@@ -368,16 +365,28 @@ emit_data(sg_chunker *c, size_t n, uint16_t flags, sg_err *e)
 	return 0;
 }
 
+/* find, with a failure turned into the strategy's error. */
+static int
+find_cut(sg_chunker *c, size_t w, int eof, uint64_t records, size_t *cut, sg_err *e)
+{
+	size_t held = c->len - c->head;
+
+	*cut = c->opt.strategy->find(c->state, c->buf + c->head, w, held, eof, records);
+	if (*cut == SG_BOUNDARY_FAIL)
+		return c->opt.strategy->error(c->state, c->offset, e);
+	return 0;
+}
+
 /* --header: the first record of the source, found in the first window
  * (1), not yet (0), or an error. */
 static int
 learn_header(sg_chunker *c, size_t w, int eof, sg_err *e)
 {
-	size_t held = c->len - c->head;
-	size_t cut = c->opt.strategy->find(c->state, c->buf + c->head, w, held, eof, 1);
+	size_t cut;
+	int rc;
 
-	if (cut == SG_BOUNDARY_FAIL)
-		return c->opt.strategy->error(c->state, c->offset, e);
+	if ((rc = find_cut(c, w, eof, 1, &cut, e)) < 0)
+		return rc;
 	if (cut == 0) {
 		if (w < c->size && !eof)
 			return 0;
@@ -406,16 +415,21 @@ window(const sg_chunker *c, size_t held, uint64_t *records)
 	return held < room ? held : room;
 }
 
-/* find, with a failure turned into the strategy's error. */
+/* The next cut at a record end in the window *w (0: none there yet),
+ * once the header is known. Returns 1, 0 while the header is still
+ * incomplete, or an error. */
 static int
-find_cut(sg_chunker *c, size_t w, int eof, uint64_t records, size_t *cut, sg_err *e)
+record_cut(sg_chunker *c, int eof, size_t *w, size_t *cut, sg_err *e)
 {
 	size_t held = c->len - c->head;
+	uint64_t records;
+	int rc;
 
-	*cut = c->opt.strategy->find(c->state, c->buf + c->head, w, held, eof, records);
-	if (*cut == SG_BOUNDARY_FAIL)
-		return c->opt.strategy->error(c->state, c->offset, e);
-	return 0;
+	if (c->opt.header && !c->hdr_known &&
+	    (rc = learn_header(c, held < c->size ? held : c->size, eof, e)) <= 0)
+		return rc;
+	*w = window(c, held, &records);
+	return (rc = find_cut(c, *w, eof, records, cut, e)) < 0 ? rc : 1;
 }
 
 /* The rest of a character that an oversize split cut, already held whole.
@@ -439,7 +453,6 @@ cut_one(sg_chunker *c, int eof, sg_err *e)
 {
 	size_t held = c->len - c->head;
 	const unsigned char *p = c->buf + c->head;
-	uint64_t records;
 	size_t w, cut, u;
 	int rc;
 
@@ -453,11 +466,7 @@ cut_one(sg_chunker *c, int eof, sg_err *e)
 	 * sequence across its edge may be a character or invalid bytes. */
 	if (held < c->size + LOOKAHEAD && !eof)
 		return 0;
-	if (c->opt.header && !c->hdr_known &&
-	    (rc = learn_header(c, held < c->size ? held : c->size, eof, e)) <= 0)
-		return rc;
-	w = window(c, held, &records);
-	if ((rc = find_cut(c, w, eof, records, &cut, e)) < 0)
+	if ((rc = record_cut(c, eof, &w, &cut, e)) <= 0)
 		return rc;
 	if (cut > 0)
 		return (rc = emit_data(c, cut, 0, e)) < 0 ? rc : 1;
@@ -501,7 +510,7 @@ sg_chunker_commit(sg_chunker *c, size_t n, sg_err *e)
 
 	c->len += n;
 	c->committed += n;
-	while (!c->stopped && c->len - c->head >= c->size + LOOKAHEAD)
+	while (c->len - c->head >= c->size + LOOKAHEAD)
 		if ((rc = cut_one(c, 0, e)) <= 0)
 			return rc;
 	return 0;
@@ -513,22 +522,15 @@ sg_chunker_drain(sg_chunker *c, sg_err *e)
 	int rc;
 
 	while (c->len > c->head && !c->stopped) {
-		size_t held = c->len - c->head, w, cut;
-		uint64_t records;
+		size_t w, cut;
 
 		if (c->tail > 0) {
 			if ((rc = cut_tail(c, e)) < 0)
 				return rc;
 			continue;
 		}
-		if (c->opt.header && !c->hdr_known &&
-		    (rc = learn_header(c, held < c->size ? held : c->size, 0, e)) <= 0)
-			return rc;
-		w = window(c, held, &records);
-		if ((rc = find_cut(c, w, 0, records, &cut, e)) < 0)
-			return rc;
-		if (cut == 0)
-			return 0;
+		if ((rc = record_cut(c, 0, &w, &cut, e)) <= 0 || cut == 0)
+			return rc < 0 ? rc : 0;
 		if ((rc = emit_data(c, cut, 0, e)) < 0)
 			return rc;
 	}
