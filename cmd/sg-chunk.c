@@ -236,12 +236,6 @@ run(sg_chunker *c, const struct args *a)
 	return status;
 }
 
-static int
-size_arg(const char *s, uint64_t min, uint64_t max, uint64_t *out, sg_err *e)
-{
-	return sg_size_parse(s, min, max, out, e);
-}
-
 /* Fill a from argv. Returns 0, or an exit status after a usage error (or
  * -1 after --help or --version, which exit 0). */
 static int
@@ -262,7 +256,7 @@ parse_args(int argc, char **argv, struct args *a)
 			if (strcmp(optarg, "auto") == 0)
 				a->o.size = 0;
 			else
-				rc = size_arg(optarg, 1, SG_CHUNK_SIZE_MAX, &a->o.size, &e);
+				rc = sg_size_parse(optarg, 1, SG_CHUNK_SIZE_MAX, &a->o.size, &e);
 			break;
 		case 'd':
 			if ((rc = sg_unescape(optarg, a->delim, sizeof a->delim - 1,
@@ -287,12 +281,12 @@ parse_args(int argc, char **argv, struct args *a)
 			sg_print_version();
 			return -1;
 		case OPT_ARRAY: p->json_array = 1; break;
-		case OPT_AVG: rc = size_arg(optarg, 64, SG_CHUNK_SIZE_MAX, &p->cdc_avg, &e); break;
+		case OPT_AVG: rc = sg_size_parse(optarg, 64, SG_CHUNK_SIZE_MAX, &p->cdc_avg, &e); break;
 		case OPT_HEADER: a->o.header = 1; break;
-		case OPT_MAX: rc = size_arg(optarg, 64, SG_CHUNK_SIZE_MAX, &p->cdc_max, &e); break;
-		case OPT_MIN: rc = size_arg(optarg, 64, SG_CHUNK_SIZE_MAX, &p->cdc_min, &e); break;
+		case OPT_MAX: rc = sg_size_parse(optarg, 64, SG_CHUNK_SIZE_MAX, &p->cdc_max, &e); break;
+		case OPT_MIN: rc = sg_size_parse(optarg, 64, SG_CHUNK_SIZE_MAX, &p->cdc_min, &e); break;
 		case OPT_OVERLAP:
-			rc = size_arg(optarg, 0, SG_CHUNK_SIZE_MAX / 2, &a->o.overlap, &e);
+			rc = sg_size_parse(optarg, 0, SG_CHUNK_SIZE_MAX / 2, &a->o.overlap, &e);
 			break;
 		case OPT_OVERSIZE:
 			if ((a->o.oversize = sg_oversize_parse(optarg)) < 0)
