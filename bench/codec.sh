@@ -488,22 +488,6 @@ report() {
 proc_last() { local p; read -ra p <<<"${PROCS[$1]}"; echo "${p[-1]}"; }
 rss_last() { local p; read -ra p <<<"${PROCS[$2]}"; echo "${RSS_MAX[$1.$2.${#p[@]}]}"; }
 
-# Replace the "## Codecs" section of the report file (up to the next "## "
-# heading), or append one.
-write_results() {
-	local section=$1 tmp=$WORK/results.new
-	: >"$tmp"
-	if [[ -f $RESULTS ]]; then
-		awk '/^## Codecs$/ { skip = 1; next }
-		     skip && /^## / { skip = 0 }
-		     !skip { buf[++n] = $0 }
-		     END { while (n > 0 && buf[n] == "") n--
-		           for (i = 1; i <= n; i++) print buf[i] }' "$RESULTS" >"$tmp"
-	fi
-	cat "$section" >>"$tmp"
-	cat "$tmp" >"$RESULTS"
-	rm -f "$tmp"
-}
 
 KINDS=(text ndjson random)
 
@@ -521,7 +505,7 @@ main() {
 	rss_run "$rss_bytes"
 	report >"$WORK/codecs.md"
 	cat "$WORK/codecs.md"
-	write_results "$WORK/codecs.md"
+	replace_section "Codecs" "$WORK/codecs.md"
 	rm -f "$WORK/codecs.md"
 	say "wrote the Codecs section of $RESULTS"
 }

@@ -195,22 +195,6 @@ report() {
 	[[ -z $quick ]] || echo "Sizes measured: $SIZES_IEC$quick."
 }
 
-# Replace the "## RSS against input size" section of the report file (up to
-# the next "## " heading), or append one.
-write_results() {
-	local section=$1 tmp=$WORK/results.new
-	: >"$tmp"
-	if [[ -f $RESULTS ]]; then
-		awk '/^## RSS against input size$/ { skip = 1; next }
-		     skip && /^## / { skip = 0 }
-		     !skip { buf[++n] = $0 }
-		     END { while (n > 0 && buf[n] == "") n--
-		           for (i = 1; i <= n; i++) print buf[i] }' "$RESULTS" >"$tmp"
-	fi
-	cat "$section" >>"$tmp"
-	cat "$tmp" >"$RESULTS"
-	rm -f "$tmp"
-}
 
 main() {
 	local iec
@@ -226,7 +210,7 @@ main() {
 	write_dat
 	report >"$WORK/rss.md"
 	cat "$WORK/rss.md"
-	write_results "$WORK/rss.md"
+	replace_section "RSS against input size" "$WORK/rss.md"
 	rm -f "$WORK/rss.md"
 	say "wrote $DAT and the \"RSS against input size\" section of $RESULTS"
 }

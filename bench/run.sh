@@ -280,6 +280,23 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 # A command for a markdown table cell: pipes escaped, inside a code span.
 cell() { printf '\x60%s\x60' "${1//|/\\|}"; }
 
+# Replace the section of $RESULTS that starts at the line "## HEADING" (up
+# to the next "## " heading) with the contents of FILE, or append FILE.
+replace_section() {
+	local heading=$1 section=$2 tmp=$RESULTS.new
+	: >"$tmp"
+	if [[ -f $RESULTS ]]; then
+		awk -v h="## $heading" '$0 == h { skip = 1; next }
+		     skip && /^## / { skip = 0 }
+		     !skip { buf[++n] = $0 }
+		     END { while (n > 0 && buf[n] == "") n--
+		           for (i = 1; i <= n; i++) print buf[i] }' "$RESULTS" >"$tmp"
+	fi
+	cat "$section" >>"$tmp"
+	cat "$tmp" >"$RESULTS"
+	rm -f "$tmp"
+}
+
 report() {
 	local id base med tmin tmax rss n label cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)

@@ -720,22 +720,6 @@ report() {
 	echo "could give at that time (MB/s for those rows: the input's bytes / time, for comparison)."
 }
 
-# Replace the "## Strategies" section of the report file (up to the next "## "
-# heading), or append one.
-write_results() {
-	local section=$1 tmp=$WORK/results.new
-	: >"$tmp"
-	if [[ -f $RESULTS ]]; then
-		awk '/^## Strategies$/ { skip = 1; next }
-		     skip && /^## / { skip = 0 }
-		     !skip { buf[++n] = $0 }
-		     END { while (n > 0 && buf[n] == "") n--
-		           for (i = 1; i <= n; i++) print buf[i] }' "$RESULTS" >"$tmp"
-	fi
-	cat "$section" >>"$tmp"
-	cat "$tmp" >"$RESULTS"
-	rm -f "$tmp"
-}
 
 main() {
 	local bytes kind small
@@ -758,7 +742,7 @@ main() {
 	done
 	report >"$WORK/strategies.md"
 	cat "$WORK/strategies.md"
-	write_results "$WORK/strategies.md"
+	replace_section "Strategies" "$WORK/strategies.md"
 	rm -f "$WORK/strategies.md"
 	say "wrote the Strategies section of $RESULTS"
 }
