@@ -47,6 +47,8 @@ enum sg_boundary_part {
 	SG_PART_BYTES,     /* a multiple of --size */
 	SG_PART_UTF8,      /* the next character boundary */
 	SG_PART_LINE,      /* just after the next LF */
+	SG_PART_NDJSON,    /* just after the next LF, when the input is NDJSON
+	                    * (not one top-level array, no --array) */
 	SG_PART_DELIM,     /* just after the next separator */
 };
 

@@ -129,6 +129,7 @@ boundary_at(int fd, uint64_t size, uint64_t pos, const sg_boundary_ops *s,
 	case SG_PART_UTF8:
 		return char_boundary(fd, size, pos, out, e);
 	case SG_PART_LINE:
+	case SG_PART_NDJSON:
 		return after_separator(fd, size, pos, &lf, 1, out, e);
 	case SG_PART_DELIM:
 		return after_separator(fd, size, pos, p->delim, p->delim_len, out, e);
@@ -137,7 +138,7 @@ boundary_at(int fd, uint64_t size, uint64_t pos, const sg_boundary_ops *s,
 	}
 }
 
-/* json parts are line-aligned, which is right for NDJSON only. */
+/* NDJSON parts are line-aligned, which is wrong for a top-level array. */
 static int
 check_json(int fd, const sg_boundary_params *p, sg_err *e)
 {
@@ -173,7 +174,7 @@ sg_part_range(int fd, uint64_t size, uint32_t k, uint32_t n,
 		return sg_err_set(e, SG_EUSAGE, "--part does not work with strategy %s: "
 		    "its boundaries cannot be found from the middle of the input "
 		    "(use bytes, utf8, lines, delim or json on NDJSON)", s->name);
-	if (strcmp(s->name, "json") == 0 && (rc = check_json(fd, p, e)) < 0)
+	if (s->part == SG_PART_NDJSON && (rc = check_json(fd, p, e)) < 0)
 		return rc;
 	if ((rc = boundary_at(fd, size, (uint64_t)lo, s, p, chunk, start, e)) < 0)
 		return rc;

@@ -2287,7 +2287,7 @@ test_ops(void **state)
 	(void)state;
 	assert_string_equal(J->name, "json");
 	assert_true(J->has_records);
-	assert_int_equal(J->part, SG_PART_LINE);
+	assert_int_equal(J->part, SG_PART_NDJSON);
 	assert_int_equal(J->options, SG_BOPT_ARRAY | SG_BOPT_VALIDATE);
 	assert_non_null(strstr(J->summary, "JSON"));
 	assert_ptr_equal(sg_boundary_lookup("json"), J);
