@@ -1,23 +1,24 @@
 /* sg-chunk: cut files or stdin into checksummed frames at safe boundaries. */
-#include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "boundary.h"
 #include "chunker.h"
 #include "diag.h"
+#include "input.h"
 #include "io.h"
 #include "part.h"
 #include "size.h"
 #include "unescape.h"
 
 enum {
-	OPT_ARRAY = 256, OPT_AVG, OPT_HEADER, OPT_MAX, OPT_MIN, OPT_OVERLAP,
-	OPT_OVERSIZE, OPT_PART, OPT_UNTIL_DONE, OPT_VALIDATE,
+	OPT_ARRAY = 256, OPT_AVG, OPT_HEADER, OPT_MAX, OPT_MIN, OPT_NO_DECOMPRESS,
+	OPT_OVERLAP, OPT_OVERSIZE, OPT_PART, OPT_RAW, OPT_UNTIL_DONE, OPT_VALIDATE,
 };
 
 static const struct option longopts[] = {
@@ -28,9 +29,12 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "min", required_argument, NULL, OPT_MIN },
+	{ "no-archive", no_argument, NULL, OPT_RAW },
+	{ "no-decompress", no_argument, NULL, OPT_NO_DECOMPRESS },
 	{ "overlap", required_argument, NULL, OPT_OVERLAP },
 	{ "oversize", required_argument, NULL, OPT_OVERSIZE },
 	{ "part", required_argument, NULL, OPT_PART },
+	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "records", required_argument, NULL, 'n' },
 	{ "size", required_argument, NULL, 'b' },
 	{ "strategy", required_argument, NULL, 's' },
@@ -45,6 +49,7 @@ struct args {
 	sg_chunk_opts o;
 	unsigned char delim[256];
 	uint32_t part_k, part_n;   /* --part K/N, or 0 */
+	unsigned input_flags;      /* SG_INPUT_*: --raw, --no-decompress */
 	int size_given;
 	char **files;
 	int nfiles;
@@ -57,7 +62,7 @@ synopsis(FILE *out)
 	    "usage: %s [-s STRATEGY] [-b SIZE] [-n RECORDS] [--oversize=split|keep|error]\n"
 	    "                [-d SEP] [--array] [--validate] [--header] [--until-done]\n"
 	    "                [--overlap N] [--min SIZE] [--avg SIZE] [--max SIZE]\n"
-	    "                [--part K/N] [FILE...]\n", sg_progname());
+	    "                [--part K/N] [--raw] [--no-decompress] [FILE...]\n", sg_progname());
 }
 
 static void
@@ -68,7 +73,9 @@ usage(FILE *out)
 	synopsis(out);
 	fprintf(out,
 	    "Cut each FILE (or stdin, or '-') into sg frames on stdout, only at safe\n"
-	    "boundaries. Decode with sg-decode.\n\n"
+	    "boundaries. Compressed input is decompressed, and each regular file in an\n"
+	    "archive (tar, zip, cpio, 7z, ISO 9660, ar, ...) is a source of its own.\n"
+	    "Decode with sg-decode.\n\n"
 	    "  -s, --strategy=NAME    where to cut (default lines; delim with -d):\n");
 	for (i = 0; sg_boundary_all[i] != NULL; i++)
 		fprintf(out, "                           %-9s %s\n",
@@ -89,36 +96,103 @@ usage(FILE *out)
 	    "      --min, --avg, --max=SIZE  cdc: chunk sizes (default 256K, 1M, 4M)\n"
 	    "      --part=K/N         only the K-th of N boundary-aligned parts of FILE\n"
 	    "                         (bytes, utf8, lines, delim, json on NDJSON)\n"
+	    "      --raw, --no-archive  read an archive as one source of bytes (still\n"
+	    "                         decompressed)\n"
+	    "      --no-decompress    read every input as the bytes it holds\n"
 	    "  -h, --help             show this help and exit\n"
 	    "  -V, --version          show the version and exit\n\n"
 	    "Exit status: 0 success, 64 usage, 65 bad input (--oversize=error, --validate),\n"
 	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error.\n");
 }
 
-/* What BEGIN says about the source behind fd. */
-static void
-describe(int fd, const char *name, sg_meta *m)
-{
-	struct stat st;
+/* Where sg-chunk is in its inputs: the open input and the files left. */
+struct inputs {
+	const struct args *a;
+	sg_chunker *c;
+	sg_input *in;        /* the input being read, or NULL */
+	const char *path;    /* its path */
+	int next;            /* files[next] is the next to open */
+	int status;          /* exit status of the inputs that failed to open */
+	struct timespec last_progress;
+};
 
-	sg_meta_clear(m);
-	sg_meta_set_name(m, name, strlen(name));
-	if (fstat(fd, &st) < 0)
-		return;
-	if (S_ISREG(st.st_mode)) {
-		m->size = (uint64_t)st.st_size;
-		m->have |= SG_META_HAS(SG_META_SIZE);
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	}
-	m->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	m->mode = st.st_mode;
-	m->have |= SG_META_HAS(SG_META_MTIME) | SG_META_HAS(SG_META_MODE);
+static double
+elapsed_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-/* Chunk up to limit bytes readable from fd as the current source. */
+/* A PROGRESS frame for compressed and archived input: now (force), or
+ * when a second has passed since the last. */
 static int
-pump(sg_chunker *c, int fd, uint64_t limit, sg_err *e)
+progress(struct inputs *it, int force, sg_err *e)
 {
+	uint64_t consumed, total;
+
+	if (!sg_input_progress(it->in, &consumed, &total) ||
+	    (!force && elapsed_since(&it->last_progress) < 1.0))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &it->last_progress);
+	return sg_chunker_progress(it->c, consumed, total, e);
+}
+
+/* Done with the current input: its last PROGRESS (all consumed) and what
+ * it skipped. */
+static int
+close_input(struct inputs *it, sg_err *e)
+{
+	uint64_t dirs, others;
+	int rc = progress(it, 1, e);
+
+	sg_input_skipped(it->in, &dirs, &others);
+	if (dirs + others > 0)
+		sg_warnx("%s: skipped what is not a regular file: %llu director%s, "
+		    "%llu other entr%s (links, devices, fifos)", sg_display_name(it->path),
+		    (unsigned long long)dirs, dirs == 1 ? "y" : "ies",
+		    (unsigned long long)others, others == 1 ? "y" : "ies");
+	sg_input_close(it->in);
+	it->in = NULL;
+	return rc;
+}
+
+/* Move to the next source of all the inputs, describing it in m. Returns
+ * 1, 0 when there is none, or a negative SG_E* code for the input at
+ * it->path. An input that cannot be opened is reported and passed over. */
+static int
+next_source(struct inputs *it, sg_meta *m, sg_err *e)
+{
+	for (;;) {
+		int rc;
+
+		if (it->in == NULL) {
+			if (it->next >= it->a->nfiles)
+				return 0;
+			it->path = it->a->files[it->next++];
+			sg_err_clear(e);
+			if ((it->in = sg_input_open(it->path, it->a->input_flags, e)) == NULL) {
+				if (e->code != SG_EOPEN)
+					return e->code;
+				it->status = sg_report(sg_display_name(it->path), e);
+				continue;
+			}
+			it->last_progress = (struct timespec){ 0, 0 };
+		}
+		if ((rc = sg_input_next(it->in, m, e)) != 0)
+			return rc;
+		if ((rc = close_input(it, e)) < 0)
+			return rc;
+	}
+}
+
+/* Chunk what is left of the current source, up to limit bytes. */
+static int
+pump(struct inputs *it, uint64_t limit, sg_err *e)
+{
+	sg_chunker *c = it->c;
+	int fd = sg_input_fd(it->in);
 	int live = sg_io_is_live(fd);
 	int rc;
 
@@ -131,7 +205,7 @@ pump(sg_chunker *c, int fd, uint64_t limit, sg_err *e)
 			return sg_err_set(e, SG_ENOMEM, "out of memory");
 		if (room > limit)
 			room = (size_t)limit;
-		if ((n = sg_io_read(fd, p, room, e)) < 0)
+		if ((n = sg_input_read(it->in, p, room, e)) < 0)
 			return (int)n;
 		if (n == 0)
 			return 0;
@@ -142,26 +216,28 @@ pump(sg_chunker *c, int fd, uint64_t limit, sg_err *e)
 		if (live && (size_t)n < room && !sg_io_input_waiting(fd) &&
 		    (rc = sg_chunker_drain(c, e)) < 0)
 			return rc;
+		if ((rc = progress(it, 0, e)) < 0)
+			return rc;
 	}
 	return 0;
 }
 
 /* --part: narrow the source to its part; *limit is the part's length. */
 static int
-seek_part(const struct args *a, int fd, sg_meta *m, uint64_t *start, uint64_t *limit,
-	  sg_err *e)
+seek_part(const struct args *a, sg_input *in, sg_meta *m, uint64_t *start,
+	  uint64_t *limit, sg_err *e)
 {
 	uint64_t chunk, end;
 	int rc;
 
-	if (!(m->have & SG_META_HAS(SG_META_SIZE)))
-		return sg_err_set(e, SG_EUSAGE, "--part needs a regular file");
-	chunk = a->o.size ? a->o.size : sg_chunk_auto_size(m->size);
-	if ((rc = sg_part_range(fd, m->size, a->part_k, a->part_n, a->o.strategy,
-	    &a->o.params, chunk, start, &end, e)) < 0)
+	if ((rc = sg_input_seek(in, 0, e)) < 0)
 		return rc;
-	if (lseek(fd, (off_t)*start, SEEK_SET) < 0)
-		return sg_err_set(e, SG_EIO, "cannot seek to the part");
+	chunk = a->o.size ? a->o.size : sg_chunk_auto_size(m->size);
+	if ((rc = sg_part_range(sg_input_fd(in), m->size, a->part_k, a->part_n,
+	    a->o.strategy, &a->o.params, chunk, start, &end, e)) < 0)
+		return rc;
+	if ((rc = sg_input_seek(in, *start, e)) < 0)
+		return rc;
 	*limit = end - *start;
 	snprintf(m->part, sizeof m->part, "%u/%u", a->part_k, a->part_n);
 	m->have |= SG_META_HAS(SG_META_PART);
@@ -169,71 +245,64 @@ seek_part(const struct args *a, int fd, sg_meta *m, uint64_t *start, uint64_t *l
 }
 
 static int
-chunk_source(sg_chunker *c, const struct args *a, int fd, const char *name, sg_err *e)
+chunk_source(struct inputs *it, sg_meta *m, sg_err *e)
 {
 	uint64_t start = 0, limit = UINT64_MAX;
-	sg_meta m;
 	int rc;
 
-	describe(fd, name, &m);
-	if (a->part_n > 0 && (rc = seek_part(a, fd, &m, &start, &limit, e)) < 0)
+	if (it->a->part_n > 0 && (rc = seek_part(it->a, it->in, m, &start, &limit, e)) < 0)
 		return rc;
-	if ((rc = sg_chunker_begin_at(c, &m, start, e)) < 0)
+	if ((rc = sg_chunker_begin_at(it->c, m, start, e)) < 0)
 		return rc;
-	return pump(c, fd, limit, e);
+	return pump(it, limit, e);
 }
 
-/* Open the first openable input from files[*i] on, reporting the others.
- * Returns the fd, or -1 when none is left. */
 static int
-open_next(char **files, int nfiles, int *i, int *status)
+fail(const struct inputs *it, const sg_err *e)
 {
-	for (; *i < nfiles; (*i)++) {
-		sg_err e;
-		int fd;
-
-		sg_err_clear(&e);
-		if ((fd = sg_io_open_input(files[*i], &e)) >= 0)
-			return fd;
-		*status = sg_report(sg_display_name(files[*i]), &e);
-	}
-	return -1;
+	return e->code == SG_EUSAGE ? sg_usage_error(e, synopsis)
+	    : sg_report(sg_display_name(it->path), e);
 }
 
 static int
 run(sg_chunker *c, const struct args *a)
 {
-	int status = 0, i = 0;
-	int fd = open_next(a->files, a->nfiles, &i, &status);
+	struct inputs it = { .a = a, .c = c };
+	sg_meta m;
+	sg_err e, end_e;
+	int rc;
 
-	while (fd >= 0) {
-		const char *name = a->files[i];
-		int next_fd, j = i + 1, rc;
-		sg_err e;
+	sg_err_clear(&e);
+	if ((rc = next_source(&it, &m, &e)) < 0)
+		return fail(&it, &e);
+	while (rc == 1) {
+		const char *path = it.path;
+		int more;
 
-		sg_err_clear(&e);
-		rc = chunk_source(c, a, fd, name, &e);
-		if (fd != STDIN_FILENO)
-			close(fd);
-		if (rc < 0)
-			return e.code == SG_EUSAGE ? sg_usage_error(&e, synopsis)
-			    : sg_report(sg_display_name(name), &e);
+		if ((rc = chunk_source(&it, &m, &e)) < 0)
+			break;
 		/* END says whether this is the stream's last source, so look
-		 * for the next openable input first. */
-		next_fd = open_next(a->files, a->nfiles, &j, &status);
-		if ((rc = sg_chunker_end(c, next_fd < 0, &e)) < 0) {
-			if (next_fd > STDIN_FILENO)
-				close(next_fd);
-			return sg_report(sg_display_name(name), &e);
+		 * for the next one first. A bad next archive entry still lets
+		 * this source end whole, though not as the last. */
+		more = next_source(&it, &m, &e);
+		sg_err_clear(&end_e);
+		if ((rc = sg_chunker_end(c, more == 0, &end_e)) < 0) {
+			e = end_e;
+			it.path = path;
+			break;
 		}
 		if (sg_chunker_stopped(c) && sg_chunker_dropped(c) > 0)
 			sg_warnx("%s: stopped after the [DONE] event; dropped %llu bytes "
-			    "that followed it", sg_display_name(name),
+			    "that followed it", sg_display_name(path),
 			    (unsigned long long)sg_chunker_dropped(c));
-		fd = next_fd;
-		i = j;
+		rc = more;
 	}
-	return status;
+	if (rc < 0) {
+		rc = fail(&it, &e);
+		sg_input_close(it.in);
+		return rc;
+	}
+	return it.status;
 }
 
 /* Fill a from argv. Returns 0, or an exit status after a usage error (or
@@ -293,7 +362,11 @@ parse_args(int argc, char **argv, struct args *a)
 				rc = sg_err_set(&e, SG_EUSAGE,
 				    "--oversize takes split, keep or error, not '%s'", optarg);
 			break;
+		case OPT_NO_DECOMPRESS:
+			a->input_flags |= SG_INPUT_NO_DECOMPRESS | SG_INPUT_NO_ARCHIVE;
+			break;
 		case OPT_PART: rc = sg_part_parse(optarg, &a->part_k, &a->part_n, &e); break;
+		case OPT_RAW: a->input_flags |= SG_INPUT_NO_ARCHIVE; break;
 		case OPT_UNTIL_DONE: p->until_done = 1; break;
 		case OPT_VALIDATE: p->json_validate = 1; break;
 		default:
@@ -323,6 +396,10 @@ main(int argc, char **argv)
 	int out = STDOUT_FILENO, status;
 
 	sg_diag_init(argv);
+	/* Archive entry names are bytes; in a UTF-8 locale libarchive hands
+	 * UTF-8 names over unchanged, whatever the user's locale. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		(void)setlocale(LC_CTYPE, "");
 	sg_err_clear(&e);
 	if ((status = parse_args(argc, argv, &a)) != 0)
 		return status < 0 ? 0 : status;

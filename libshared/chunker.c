@@ -573,6 +573,30 @@ sg_chunker_end(sg_chunker *c, int last, sg_err *e)
 	return emit_meta(c, SG_TYPE_END, last ? SG_FLAG_LAST : 0, &m, e);
 }
 
+int
+sg_chunker_progress(sg_chunker *c, uint64_t consumed, uint64_t total, sg_err *e)
+{
+	sg_frame_hdr h = { 0 };
+	sg_meta m;
+	int n;
+
+	sg_meta_clear(&m);
+	m.consumed = consumed;
+	m.have = SG_META_HAS(SG_META_CONSUMED);
+	if (total != UINT64_MAX) {
+		m.input_total = total;
+		m.have |= SG_META_HAS(SG_META_INPUT_TOTAL);
+	}
+	if ((n = sg_meta_encode(&m, c->meta, sizeof c->meta, e)) < 0)
+		return n;
+	h.type = SG_TYPE_PROGRESS;
+	h.codec = SG_CODEC_NONE;
+	h.source = c->source;
+	h.size = h.stored = (uint32_t)n;
+	h.payload_sum = sg_sum(c->meta, (size_t)n);
+	return c->emit(c->ctx, &h, c->meta, e);
+}
+
 uint64_t
 sg_chunker_consumed(const sg_chunker *c)
 {

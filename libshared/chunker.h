@@ -99,6 +99,11 @@ int sg_chunker_drain(sg_chunker *c, sg_err *e);
 /* The source ended: emit what is held and END (flagged last if last). */
 int sg_chunker_end(sg_chunker *c, int last, sg_err *e);
 
+/* Emit a PROGRESS frame: consumed bytes of the underlying input (a
+ * compressed file, an archive) out of total (UINT64_MAX when unknown).
+ * It carries the current (or last) source's index and no sequence. */
+int sg_chunker_progress(sg_chunker *c, uint64_t consumed, uint64_t total, sg_err *e);
+
 /* Bytes of the current source consumed so far (committed). */
 uint64_t sg_chunker_consumed(const sg_chunker *c);
 

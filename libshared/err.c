@@ -65,6 +65,8 @@ sg_exit_status(int code)
 		return 74;
 	case SG_ERESUME:
 		return 75;
+	case SG_ECHILD:
+		return 1;
 	default:
 		return 70;
 	}

@@ -21,6 +21,8 @@ enum sg_errcode {
 	SG_ERESUME = -6,   /* resume refused: the input or options changed */
 	SG_EPIPE = -7,     /* the reader went away; not worth a message */
 	SG_EINTERNAL = -8, /* a bug: an invariant did not hold */
+	SG_ECHILD = -9,    /* a command run for the user failed; the caller
+	                    * passes on the command's own exit status */
 };
 
 /* Unknown position: the frame or offset fields of an sg_err do not apply. */
