@@ -102,3 +102,39 @@ setup() {
 	run vg sg-decode bomb.sg
 	assert_failure 65
 }
+
+@test "memcheck: sg-chunk on compressed files, archives and a truncated archive" {
+	mkdir -p tree/sub
+	cp text tree/a.txt
+	cp bin tree/sub/b.bin
+	: >tree/empty
+	tar -cf t.tar tree
+	gzip -k t.tar
+	xz -k text
+	run vg sg-chunk t.tar.gz text.xz
+	assert_success
+	cat t.tar.gz | vg sg-chunk >pipe.sg
+	sg-decode pipe.sg | cmp - t.tar.gz >/dev/null 2>&1 && fail "the pipe was not read as an archive"
+	head -c 60000 t.tar >cut.tar
+	run vg sg-chunk cut.tar
+	[ "$status" -eq 65 ] || fail "truncated tar: exit $status"
+}
+
+@test "memcheck: sg-decode --tar, --extract, --split and --exec" {
+	mkdir -p tree
+	cp text tree/a.txt
+	cp bin tree/b.bin
+	tar -cf t.tar tree
+	sg-chunk -b 16K t.tar >t.sg
+	vg sg-decode --tar t.sg >out.tar
+	[ "$(tar -tf out.tar | wc -l)" -eq 2 ] || fail "--tar: $(tar -tf out.tar)"
+	run vg sg-decode --extract out t.sg
+	assert_success
+	cmp out/tree/a.txt text
+	run vg sg-decode --split parts -0 in.sg
+	assert_success
+	run vg sg-decode --exec 'cat >/dev/null' in.sg
+	assert_success
+	run vg sg-decode --exec 'exit 3' in.sg
+	[ "$status" -eq 3 ] || fail "--exec 'exit 3': exit $status"
+}
