@@ -113,6 +113,7 @@ struct inputs {
 	const char *path;    /* its path */
 	int next;            /* files[next] is the next to open */
 	int status;          /* exit status of the inputs that failed to open */
+	uint64_t sources;    /* sources begun */
 	struct timespec last_progress;
 };
 
@@ -132,7 +133,8 @@ progress(struct inputs *it, int force, sg_err *e)
 {
 	uint64_t consumed, total;
 
-	if (!sg_input_progress(it->in, &consumed, &total) ||
+	/* Before the first BEGIN a PROGRESS frame would belong to no source. */
+	if (it->sources == 0 || !sg_input_progress(it->in, &consumed, &total) ||
 	    (!force && elapsed_since(&it->last_progress) < 1.0))
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &it->last_progress);
@@ -254,6 +256,7 @@ chunk_source(struct inputs *it, sg_meta *m, sg_err *e)
 		return rc;
 	if ((rc = sg_chunker_begin_at(it->c, m, start, e)) < 0)
 		return rc;
+	it->sources++;
 	return pump(it, limit, e);
 }
 
@@ -301,6 +304,12 @@ run(sg_chunker *c, const struct args *a)
 		rc = fail(&it, &e);
 		sg_input_close(it.in);
 		return rc;
+	}
+	/* A stream holds at least one source; archives with no regular file
+	 * give none. */
+	if (it.sources == 0 && it.status == 0) {
+		sg_err_set(&e, SG_EDATA, "no regular file in the input: nothing to write");
+		return fail(&it, &e);
 	}
 	return it.status;
 }

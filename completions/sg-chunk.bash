@@ -57,7 +57,8 @@ _sg_chunk()
 		mapfile -t COMPREPLY < <(compgen -W '-s --strategy= -b --size=
 			-n --records= --oversize= -d --delimiter= --array --validate
 			--header --until-done --overlap= --min= --avg= --max= --part=
-			-h --help -V --version' -- "$cur")
+			--raw --no-archive --no-decompress -h --help -V --version' \
+			-- "$cur")
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
 			compopt -o nospace
 		return

@@ -17,5 +17,7 @@ complete -c sg-chunk -l min -x -d 'cdc: smallest chunk (default 256K)' -a '64K 2
 complete -c sg-chunk -l avg -x -d 'cdc: target chunk size, a power of two (default 1M)' -a '64K 256K 1M 4M 16M 64M'
 complete -c sg-chunk -l max -x -d 'cdc: largest chunk (default 4M)' -a '64K 256K 1M 4M 16M 64M'
 complete -c sg-chunk -l part -x -d 'Only the K-th of N boundary-aligned parts of FILE (K/N)'
+complete -c sg-chunk -l raw -l no-archive -d 'Read an archive as one source of bytes (still decompressed)'
+complete -c sg-chunk -l no-decompress -d 'Read every input as the bytes it holds'
 complete -c sg-chunk -s h -l help -d 'Show the help and exit'
 complete -c sg-chunk -s V -l version -d 'Show the version and exit'

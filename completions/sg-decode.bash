@@ -4,7 +4,7 @@
 
 _sg_decode()
 {
-	local cur prev i
+	local cur prev pre='' i
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -17,10 +17,30 @@ _sg_decode()
 		prev=${COMP_WORDS[COMP_CWORD-2]}
 	elif [[ $cur == --*=* ]]; then
 		prev=${cur%%=*}
+		pre=$prev=
 		cur=${cur#*=}
 	fi
 
 	case $prev in
+	--extract | --split)
+		# A directory, created if missing.
+		if [[ -z $pre ]] && declare -F _filedir >/dev/null; then
+			_filedir -d
+		else
+			compopt -o nospace
+			mapfile -t COMPREPLY < <(compgen -P "$pre" -S / -d -- "$cur")
+		fi
+		return
+		;;
+	--name)
+		mapfile -t COMPREPLY < <(compgen -P "$pre" \
+			-W '%06i-%010q %n-%06q %n-%o' -- "$cur")
+		return
+		;;
+	--exec)
+		mapfile -t COMPREPLY < <(compgen -P "$pre" -c -- "$cur" | sort -u)
+		return
+		;;
 	-T | --threads)
 		return # a number, 0 for one per CPU: nothing to suggest
 		;;
@@ -34,8 +54,9 @@ _sg_decode()
 		[[ ${COMP_WORDS[i]} == -- ]] && break
 	done
 	if ((i == COMP_CWORD)) && [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W '-l --list --frames -T
-			--threads= -h --help -V --version' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W '-l --list --frames --tar
+			--extract= --split= --name= -0 --null --exec= -T --threads=
+			-h --help -V --version' -- "$cur")
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
 			compopt -o nospace
 		return

@@ -31,11 +31,12 @@ struct sg_input {
 	int done;               /* no more sources */
 	int sources;            /* sources handed out */
 	char *entry_name;       /* the current entry's, for messages */
+	int between;            /* reading the header after entry_name's */
 
 	/* The probe of a non-seekable input: bytes read before deciding,
 	 * served again first (to libarchive, or to plain reads). */
 	unsigned char *probe;
-	size_t probe_len, probe_pos;
+	size_t probe_len, probe_pos, probe_cap;
 	unsigned char *block;   /* the read callback's buffer */
 	uint64_t pos;           /* offset in the underlying input */
 	int read_errno;         /* a read callback's failure */
@@ -59,6 +60,10 @@ cb_read(struct archive *a, void *ctx, const void **buf)
 		in->pos += (uint64_t)n;
 		return n;
 	}
+	/* libarchive is done with the probe once it asks for more. */
+	free(in->probe);
+	in->probe = NULL;
+	in->probe_len = in->probe_pos = 0;
 	do
 		n = read(in->fd, in->block, BLOCK);
 	while (n < 0 && errno == EINTR);
@@ -104,9 +109,14 @@ cb_skip(struct archive *a, void *ctx, la_int64_t request)
 	return to - here;
 }
 
-/* A reader for the formats and filters the flags allow. */
+/* Which formats a reader looks for: none (raw bytes, or empty), every
+ * archive format sg reads, or one ARCHIVE_FORMAT_* code that a probe found. */
+#define FORMATS_NONE 0
+#define FORMATS_ALL (-1)
+
+/* A reader for the filters the flags allow and the formats asked for. */
 static struct archive *
-new_reader(unsigned flags, int archives)
+new_reader(unsigned flags, int formats)
 {
 	struct archive *a = archive_read_new();
 
@@ -128,9 +138,16 @@ new_reader(unsigned flags, int archives)
 		(void)archive_read_support_filter_xz(a);
 		(void)archive_read_support_filter_zstd(a);
 	}
+	/* Reading, only the format found: with iso9660's large read-ahead
+	 * in the race, libarchive 3.6 takes a tar cut inside a header for a
+	 * clean end. */
+	if (formats > 0) {
+		(void)archive_read_support_format_by_code(a, formats);
+		return a;
+	}
 	/* The archive formats by name: _all would add mtree and warc, text
 	 * formats that ordinary text can look like. */
-	if (archives) {
+	if (formats == FORMATS_ALL) {
 		(void)archive_read_support_format_7zip(a);
 		(void)archive_read_support_format_ar(a);
 		(void)archive_read_support_format_cab(a);
@@ -156,7 +173,8 @@ la_error(sg_input *in, struct archive *a, int code, const char *what, sg_err *e)
 	if (why == NULL)
 		why = in->read_errno ? strerror(in->read_errno) : "unknown error";
 	if (in->entry_name != NULL)
-		return sg_err_set(e, code, "entry '%s': %s", in->entry_name, why);
+		return sg_err_set(e, code, "%sentry '%s': %s", in->between ? "after " : "",
+		    in->entry_name, why);
 	return sg_err_set(e, code, "%s: %s", what, why);
 }
 
@@ -193,10 +211,33 @@ probe_says_archive(struct archive *a, int rc)
 	return 1;
 }
 
-static int
-open_reader(sg_input *in, int archives, sg_err *e)
+/* What a probe reader found: whether the input is compressed, and the
+ * archive format to read it with (FORMATS_NONE: none, FORMATS_ALL: not
+ * known yet). opened says whether archive_read_open succeeded. */
+static void
+probe_result(sg_input *in, struct archive *a, int opened, int *compressed, int *formats)
 {
-	if ((in->a = new_reader(in->flags, archives)) == NULL)
+	int rc = opened ? archive_read_next_header(a, &in->entry) : ARCHIVE_FATAL;
+
+	/* Only a filter that cannot decode the start fails the open (raw
+	 * takes any byte, empty no byte): reading will say why. */
+	*compressed = !opened || is_compressed(a);
+	*formats = FORMATS_NONE;
+	in->entry = NULL;
+	if (in->flags & SG_INPUT_NO_ARCHIVE)
+		return;
+	if (probe_says_archive(a, rc))
+		*formats = archive_format(a);
+	/* Compressed, but what arrived did not decode far enough to name
+	 * the format (a bzip2 block is up to 900 KiB): all of it will. */
+	else if (*compressed && rc < ARCHIVE_WARN && archive_format(a) == 0)
+		*formats = FORMATS_ALL;
+}
+
+static int
+open_reader(sg_input *in, int formats, sg_err *e)
+{
+	if ((in->a = new_reader(in->flags, formats)) == NULL)
 		return sg_err_set(e, SG_ENOMEM, "out of memory");
 	archive_read_set_callback_data(in->a, in);
 	archive_read_set_read_callback(in->a, cb_read);
@@ -209,24 +250,6 @@ open_reader(sg_input *in, int archives, sg_err *e)
 	return 0;
 }
 
-/* Read the first header of the reader in->a; sets pending, done. */
-static int
-first_header(sg_input *in, sg_err *e)
-{
-	int rc = archive_read_next_header(in->a, &in->entry);
-
-	if (rc == ARCHIVE_EOF) {
-		in->entry = NULL;
-		in->done = in->kind == SG_INPUT_ARCHIVE;
-		in->pending = in->kind != SG_INPUT_ARCHIVE;
-		return 0;
-	}
-	if (rc < ARCHIVE_WARN)
-		return la_error(in, in->a, SG_EDATA, "cannot read", e);
-	in->pending = 1;
-	return 0;
-}
-
 static void
 free_reader(sg_input *in)
 {
@@ -236,114 +259,122 @@ free_reader(sg_input *in)
 	in->entry = NULL;
 }
 
-/* A regular file: libarchive reads it in place; rewind if it is plain. */
+/* A regular file is probed in place (seekable: zip's central directory,
+ * 7z), then rewound. */
 static int
-probe_regular(sg_input *in, sg_err *e)
+probe_regular(sg_input *in, int *compressed, int *formats, sg_err *e)
 {
-	int archives = !(in->flags & SG_INPUT_NO_ARCHIVE), rc;
+	int opened;
 
-	if ((rc = open_reader(in, archives, e)) < 0)
-		return rc;
-	rc = archive_read_next_header(in->a, &in->entry);
-	if (archives && probe_says_archive(in->a, rc)) {
-		in->kind = SG_INPUT_ARCHIVE;
-		if (rc < ARCHIVE_WARN && rc != ARCHIVE_EOF)
-			return la_error(in, in->a, SG_EDATA, "cannot read", e);
-		in->pending = rc != ARCHIVE_EOF;
-		in->done = rc == ARCHIVE_EOF;
-		return 0;
-	}
-	if (!is_compressed(in->a)) {
-		free_reader(in);
-		in->kind = SG_INPUT_PLAIN;
-		in->pos = 0;
-		return lseek(in->fd, 0, SEEK_SET) < 0
-		    ? sg_err_set(e, SG_EIO, "cannot rewind: %s", strerror(errno)) : 0;
-	}
-	in->kind = SG_INPUT_COMPRESSED;
-	if (!format_is_archive(in->a)) {
-		if (rc < ARCHIVE_WARN && rc != ARCHIVE_EOF)
-			return la_error(in, in->a, SG_EDATA, "cannot read", e);
-		if (rc == ARCHIVE_EOF)
-			in->entry = NULL;
-		in->pending = 1;
-		return 0;
-	}
-	/* Compressed zero blocks: read again, as one source. */
+	if ((in->a = new_reader(in->flags, FORMATS_ALL)) == NULL)
+		return sg_err_set(e, SG_ENOMEM, "out of memory");
+	archive_read_set_callback_data(in->a, in);
+	archive_read_set_read_callback(in->a, cb_read);
+	archive_read_set_seek_callback(in->a, cb_seek);
+	archive_read_set_skip_callback(in->a, cb_skip);
+	opened = archive_read_open1(in->a) == ARCHIVE_OK;
+	probe_result(in, in->a, opened, compressed, formats);
 	free_reader(in);
 	in->pos = 0;
 	if (lseek(in->fd, 0, SEEK_SET) < 0)
 		return sg_err_set(e, SG_EIO, "cannot rewind: %s", strerror(errno));
-	if ((rc = open_reader(in, 0, e)) < 0)
-		return rc;
-	return first_header(in, e);
+	return 0;
 }
 
-/* Anything else: look at what has arrived, without waiting for more. */
+/* Read into the probe until it holds want bytes or the input ends; only
+ * the first read waits, unless block says to wait for all of them. */
 static int
-fill_probe(sg_input *in, sg_err *e)
+fill_probe(sg_input *in, size_t want, int block, int *eof, sg_err *e)
 {
-	if ((in->probe = malloc(SG_INPUT_PROBE_MAX)) == NULL)
-		return sg_err_set(e, SG_ENOMEM, "out of memory");
-	while (in->probe_len < SG_INPUT_PROBE_MAX) {
+	if (want > in->probe_cap) {
+		unsigned char *p = realloc(in->probe, want);
+
+		if (p == NULL)
+			return sg_err_set(e, SG_ENOMEM, "out of memory");
+		in->probe = p;
+		in->probe_cap = want;
+	}
+	while (in->probe_len < want) {
 		ssize_t n;
 
-		if (in->probe_len > 0 && !sg_io_input_waiting(in->fd))
+		if (!block && in->probe_len > 0 && !sg_io_input_waiting(in->fd))
 			break;
-		n = sg_io_read(in->fd, in->probe + in->probe_len,
-		    SG_INPUT_PROBE_MAX - in->probe_len, e);
-		if (n < 0)
+		if ((n = sg_io_read(in->fd, in->probe + in->probe_len,
+		    want - in->probe_len, e)) < 0)
 			return (int)n;
-		if (n == 0)
+		if (n == 0) {
+			*eof = 1;
 			break;
+		}
 		in->probe_len += (size_t)n;
 	}
 	return 0;
 }
 
+/* Anything else is probed on what has arrived, without waiting for more;
+ * those bytes are read again from memory. A compressed start that does
+ * not decode yet (a bzip2 or lz4 block is read whole) waits for more, up
+ * to SG_INPUT_PROBE_GROW; plain bytes never wait. */
 static int
-probe_stream(sg_input *in, sg_err *e)
+probe_stream(sg_input *in, int *compressed, int *formats, sg_err *e)
 {
-	int archives = !(in->flags & SG_INPUT_NO_ARCHIVE), rc, compressed, archive;
-	struct archive *a;
+	size_t want = SG_INPUT_PROBE_MAX;
+	int eof = 0, rc = fill_probe(in, want, 0, &eof, e);
 
-	if ((rc = fill_probe(in, e)) < 0)
-		return rc;
-	if ((a = new_reader(in->flags, archives)) == NULL)
-		return sg_err_set(e, SG_ENOMEM, "out of memory");
-	if (archive_read_open_memory(a, in->probe, in->probe_len) != ARCHIVE_OK) {
-		/* Too little to tell (or an unusable filter): plain bytes. */
+	while (rc == 0) {
+		struct archive *a = new_reader(in->flags, FORMATS_ALL);
+		int opened;
+
+		if (a == NULL)
+			return sg_err_set(e, SG_ENOMEM, "out of memory");
+		opened = archive_read_open_memory(a, in->probe, in->probe_len) == ARCHIVE_OK;
+		if (opened || eof || want >= SG_INPUT_PROBE_GROW) {
+			probe_result(in, a, opened, compressed, formats);
+			archive_read_free(a);
+			return 0;
+		}
 		archive_read_free(a);
+		want *= 2;
+		rc = fill_probe(in, want, 1, &eof, e);
+	}
+	return rc;
+}
+
+/* Open the reader for what the probe found, and read the first header. */
+static int
+start_reading(sg_input *in, int compressed, int formats, sg_err *e)
+{
+	int rc;
+
+	if (!compressed && formats == FORMATS_NONE) {
 		in->kind = SG_INPUT_PLAIN;
 		return 0;
 	}
-	rc = archive_read_next_header(a, &in->entry);
-	compressed = is_compressed(a);
-	archive = archives && probe_says_archive(a, rc);
-	/* A compressed probe that decoded too little to name a format is
-	 * looked at again with all of the input. */
-	if (compressed && !archive && rc < ARCHIVE_WARN && rc != ARCHIVE_EOF &&
-	    archive_format(a) == 0)
-		archive = -1;
-	archive_read_free(a);
-	in->entry = NULL;
-	if (!compressed && archive == 0) {
-		in->kind = SG_INPUT_PLAIN;
-		return 0;
-	}
-	in->kind = archive ? SG_INPUT_ARCHIVE : SG_INPUT_COMPRESSED;
-	if ((in->block = malloc(BLOCK)) == NULL)
+	if (in->block == NULL && (in->block = malloc(BLOCK)) == NULL)
 		return sg_err_set(e, SG_ENOMEM, "out of memory");
-	if ((rc = open_reader(in, archive != 0, e)) < 0)
+	if ((rc = open_reader(in, formats, e)) < 0)
 		return rc;
-	if ((rc = first_header(in, e)) < 0)
-		return rc;
-	if (archive < 0 && format_is_archive(in->a))
-		in->kind = SG_INPUT_ARCHIVE;
-	else if (archive < 0)
-		in->kind = SG_INPUT_COMPRESSED;
-	if (in->kind == SG_INPUT_COMPRESSED && !in->pending && !in->done)
-		in->pending = 1;
+	rc = archive_read_next_header(in->a, &in->entry);
+	if (rc < ARCHIVE_WARN && rc != ARCHIVE_EOF)
+		return la_error(in, in->a, SG_EDATA, "cannot read", e);
+	if (rc == ARCHIVE_EOF)
+		in->entry = NULL;
+	in->kind = formats != FORMATS_NONE && probe_says_archive(in->a, rc)
+	    ? SG_INPUT_ARCHIVE : SG_INPUT_COMPRESSED;
+	if (in->kind == SG_INPUT_COMPRESSED && format_is_archive(in->a)) {
+		/* Compressed zero blocks, seen only now: one source after all,
+		 * read again from the start where the input can be rewound. */
+		free_reader(in);
+		if (!in->regular)
+			return sg_err_set(e, SG_EDATA, "cannot read: compressed zero "
+			    "blocks on a pipe (an empty tar?); use --raw to read them");
+		in->pos = 0;
+		if (lseek(in->fd, 0, SEEK_SET) < 0)
+			return sg_err_set(e, SG_EIO, "cannot rewind: %s", strerror(errno));
+		return start_reading(in, 1, FORMATS_NONE, e);
+	}
+	in->pending = rc != ARCHIVE_EOF || in->kind == SG_INPUT_COMPRESSED;
+	in->done = rc == ARCHIVE_EOF && in->kind == SG_INPUT_ARCHIVE;
 	return 0;
 }
 
@@ -374,13 +405,18 @@ sg_input_open(const char *path, unsigned flags, sg_err *e)
 		(void)posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (flags & SG_INPUT_NO_DECOMPRESS)
 		in->kind = SG_INPUT_PLAIN;
-	else if (in->regular) {
+	else {
+		int compressed, formats;
+
 		if ((in->block = malloc(BLOCK)) == NULL)
 			rc = sg_err_set(e, SG_ENOMEM, "out of memory");
+		else if (in->regular)
+			rc = probe_regular(in, &compressed, &formats, e);
 		else
-			rc = probe_regular(in, e);
-	} else
-		rc = probe_stream(in, e);
+			rc = probe_stream(in, &compressed, &formats, e);
+		if (rc == 0)
+			rc = start_reading(in, compressed, formats, e);
+	}
 	if (rc < 0) {
 		sg_input_close(in);
 		return NULL;
@@ -511,6 +547,7 @@ next_entry(sg_input *in, sg_meta *m, sg_err *e)
 		int rc;
 
 		if (!in->pending) {
+			in->between = 1;
 			rc = archive_read_next_header(in->a, &in->entry);
 			if (rc == ARCHIVE_EOF) {
 				in->done = 1;
@@ -522,6 +559,7 @@ next_entry(sg_input *in, sg_meta *m, sg_err *e)
 			}
 		}
 		in->pending = 0;
+		in->between = 0;
 		if (regular_entry(in))
 			return describe_entry(in, m, e) < 0 ? SG_ENOMEM : 1;
 	}
@@ -557,6 +595,11 @@ sg_input_read(sg_input *in, void *buf, size_t n, sg_err *e)
 				k = n;
 			memcpy(buf, in->probe + in->probe_pos, k);
 			in->probe_pos += k;
+			if (in->probe_pos == in->probe_len) {
+				free(in->probe);
+				in->probe = NULL;
+				in->probe_len = in->probe_pos = 0;
+			}
 			return (ssize_t)k;
 		}
 		return sg_io_read(in->fd, buf, n, e);

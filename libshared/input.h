@@ -13,7 +13,9 @@
  * other input (a pipe, a terminal, a device) is probed on the bytes that
  * have already arrived, at most SG_INPUT_PROBE_MAX, without waiting for
  * more, so a live stream is never held back; those bytes are then read
- * again from memory. An input whose first 512 bytes are all zero is plain
+ * again from memory. Only a compressed start that does not decode yet (a
+ * bzip2 or lz4 block is decoded whole) waits for more, up to
+ * SG_INPUT_PROBE_GROW. An input whose first 512 bytes are all zero is plain
  * (tar would call it an empty archive).
  *
  *   in = sg_input_open(path, flags, e);
@@ -30,6 +32,8 @@
 #include "meta.h"
 
 #define SG_INPUT_PROBE_MAX (64u << 10)
+#define SG_INPUT_PROBE_GROW (8u << 20) /* a compressed start that does not
+                                        * decode yet may wait for this much */
 
 enum sg_input_flag {
 	SG_INPUT_NO_ARCHIVE = 1u << 0,    /* --raw: an archive is one source */
