@@ -109,7 +109,9 @@ usage(FILE *out)
 struct inputs {
 	const struct args *a;
 	sg_chunker *c;
+	sg_io_out *out;      /* where frames go */
 	sg_input *in;        /* the input being read, or NULL */
+	int live;            /* it is a pipe, socket or terminal */
 	const char *path;    /* its path */
 	int next;            /* files[next] is the next to open */
 	int status;          /* exit status of the inputs that failed to open */
@@ -169,6 +171,9 @@ next_source(struct inputs *it, sg_meta *m, sg_err *e)
 	for (;;) {
 		int rc;
 
+		/* What is next may block: what is cut so far goes out first. */
+		if ((it->in == NULL || it->live) && (rc = sg_io_out_flush(it->out, e)) < 0)
+			return rc;
 		if (it->in == NULL) {
 			if (it->next >= it->a->nfiles)
 				return 0;
@@ -181,6 +186,7 @@ next_source(struct inputs *it, sg_meta *m, sg_err *e)
 				continue;
 			}
 			it->last_progress = (struct timespec){ 0, 0 };
+			it->live = sg_io_is_live(sg_input_fd(it->in));
 		}
 		if ((rc = sg_input_next(it->in, m, e)) != 0)
 			return rc;
@@ -195,7 +201,7 @@ pump(struct inputs *it, uint64_t limit, sg_err *e)
 {
 	sg_chunker *c = it->c;
 	int fd = sg_input_fd(it->in);
-	int live = sg_io_is_live(fd);
+	int live = it->live;
 	int rc;
 
 	while (limit > 0 && !sg_chunker_stopped(c)) {
@@ -203,6 +209,9 @@ pump(struct inputs *it, uint64_t limit, sg_err *e)
 		size_t room = sg_chunker_space(c, &p);
 		ssize_t n;
 
+		/* A live input may block: nothing cut may wait for it. */
+		if (live && (rc = sg_io_out_flush(it->out, e)) < 0)
+			return rc;
 		if (room == 0)
 			return sg_err_set(e, SG_ENOMEM, "out of memory");
 		if (room > limit)
@@ -268,9 +277,9 @@ fail(const struct inputs *it, const sg_err *e)
 }
 
 static int
-run(sg_chunker *c, const struct args *a)
+run(sg_chunker *c, sg_io_out *out, const struct args *a)
 {
-	struct inputs it = { .a = a, .c = c };
+	struct inputs it = { .a = a, .c = c, .out = out };
 	sg_meta m;
 	sg_err e, end_e;
 	int rc;
@@ -299,6 +308,12 @@ run(sg_chunker *c, const struct args *a)
 			    "that followed it", sg_display_name(path),
 			    (unsigned long long)sg_chunker_dropped(c));
 		rc = more;
+	}
+	/* Every frame cut goes out, also before an error is reported. */
+	sg_err_clear(&end_e);
+	if (sg_io_out_flush(out, &end_e) < 0 && rc >= 0) {
+		e = end_e;
+		rc = e.code;
 	}
 	if (rc < 0) {
 		rc = fail(&it, &e);
@@ -400,9 +415,10 @@ main(int argc, char **argv)
 {
 	struct args a = { .o = { .strategy = &sg_boundary_lines,
 	    .size = SG_CHUNK_SIZE_DEFAULT } };
+	sg_io_out *out;
 	sg_chunker *c;
 	sg_err e;
-	int out = STDOUT_FILENO, status;
+	int status;
 
 	sg_diag_init(argv);
 	/* Archive entry names are bytes; in a UTF-8 locale libarchive hands
@@ -414,10 +430,19 @@ main(int argc, char **argv)
 		return status < 0 ? 0 : status;
 	if ((status = sg_refuse_tty_output()) != 0)
 		return status;
-	if ((c = sg_chunker_new(&a.o, sg_io_emit_frame, &out, &e)) == NULL)
+	if ((out = malloc(sizeof *out)) == NULL) {
+		sg_err_set(&e, SG_ENOMEM, "out of memory");
+		return sg_report(NULL, &e);
+	}
+	out->fd = STDOUT_FILENO;
+	out->len = 0;
+	if ((c = sg_chunker_new(&a.o, sg_io_emit_buffered, out, &e)) == NULL) {
+		free(out);
 		return e.code == SG_EUSAGE ? sg_usage_error(&e, synopsis) : sg_report(NULL, &e);
-	sg_io_widen_pipe(out, 1u << 20);
-	status = run(c, &a);
+	}
+	sg_io_widen_pipe(out->fd, 1u << 20);
+	status = run(c, out, &a);
 	sg_chunker_free(c);
+	free(out);
 	return status;
 }

@@ -496,10 +496,12 @@ static int
 describe_entry(sg_input *in, sg_meta *m, sg_err *e)
 {
 	struct archive_entry *en = in->entry;
-	const char *name = archive_entry_pathname_utf8(en);
+	/* In the C.UTF-8 locale sg-chunk sets, the multibyte name is the
+	 * UTF-8 one, without another conversion. */
+	const char *name = archive_entry_pathname(en);
 
 	if (name == NULL)
-		name = archive_entry_pathname(en);
+		name = archive_entry_pathname_utf8(en);
 	if (name == NULL)
 		name = "";
 	free(in->entry_name);

@@ -142,3 +142,45 @@ sg_io_emit_frame(void *ctx, const sg_frame_hdr *h, const unsigned char *payload,
 	iov[1].iov_len = h->stored;
 	return sg_io_writev_all(*(int *)ctx, iov, h->stored ? 2 : 1, e);
 }
+
+int
+sg_io_out_flush(sg_io_out *o, sg_err *e)
+{
+	size_t n = o->len;
+
+	o->len = 0;
+	return n > 0 ? sg_io_write_all(o->fd, o->buf, n, e) : 0;
+}
+
+int
+sg_io_emit_buffered(void *ctx, const sg_frame_hdr *h, const unsigned char *payload,
+		    sg_err *e)
+{
+	sg_io_out *o = ctx;
+	size_t need = SG_FRAME_HDR_LEN + (size_t)h->stored;
+	unsigned char hdr[SG_FRAME_HDR_LEN];
+	struct iovec iov[3];
+	int cnt = 0;
+
+	if (o->len + need <= sizeof o->buf) {
+		sg_frame_encode(h, o->buf + o->len);
+		if (h->stored > 0)
+			memcpy(o->buf + o->len + SG_FRAME_HDR_LEN, payload, h->stored);
+		o->len += need;
+		return 0;
+	}
+	/* Too big to hold: out in one writev with what is held. */
+	sg_frame_encode(h, hdr);
+	if (o->len > 0) {
+		iov[cnt].iov_base = o->buf;
+		iov[cnt++].iov_len = o->len;
+	}
+	iov[cnt].iov_base = hdr;
+	iov[cnt++].iov_len = sizeof hdr;
+	if (h->stored > 0) {
+		iov[cnt].iov_base = (void *)payload;
+		iov[cnt++].iov_len = h->stored;
+	}
+	o->len = 0;
+	return sg_io_writev_all(o->fd, iov, cnt, e);
+}

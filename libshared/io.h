@@ -39,4 +39,25 @@ void sg_io_widen_pipe(int fd, size_t bytes);
 int sg_io_emit_frame(void *ctx, const sg_frame_hdr *h, const unsigned char *payload,
 		     sg_err *e);
 
+/* Frames written through a small buffer: a frame that fits is copied in,
+ * a larger one goes out with one writev after what is held. For many
+ * small sources (a tar of small files), where one write per frame would
+ * cost more than the data. The owner flushes before it may block on
+ * input (a live stream must not wait in the buffer) and before it exits,
+ * also after an error, so every frame emitted is written. */
+#define SG_IO_OUT_BUF (64u << 10)
+
+typedef struct sg_io_out {
+	int fd;
+	size_t len;
+	unsigned char buf[SG_IO_OUT_BUF];
+} sg_io_out;
+
+/* An sg_emit_fn with ctx an sg_io_out *. */
+int sg_io_emit_buffered(void *ctx, const sg_frame_hdr *h, const unsigned char *payload,
+			sg_err *e);
+
+/* Write what is held. Returns 0, SG_EPIPE or SG_EIO. */
+int sg_io_out_flush(sg_io_out *o, sg_err *e);
+
 #endif

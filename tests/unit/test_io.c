@@ -231,6 +231,68 @@ test_emit_frame(void **state)
 	sgt_buf_free(&got);
 }
 
+/* Buffered frames: small ones wait in the buffer until a flush or a big
+ * frame, which goes out after them; the order on the wire is the order of
+ * emission, and nothing is written before a flush that fits. */
+static void
+test_emit_buffered(void **state)
+{
+	enum { N = 200, BIG = SG_IO_OUT_BUF + 1000 };
+	static unsigned char big[BIG];
+	sg_io_out *o = malloc(sizeof *o);
+	char path[64];
+	sgt_buf got;
+	sg_reader *rd;
+	sgt_mem m;
+	sg_frame f;
+	sg_err e;
+	uint64_t seq;
+	int i;
+
+	(void)state;
+	assert_non_null(o);
+	o->fd = temp_file(path);
+	o->len = 0;
+	unlink(path);
+	sg_err_clear(&e);
+	memset(big, 'b', sizeof big);
+	for (i = 1; i <= N; i++) {
+		char text[32];
+		int n = snprintf(text, sizeof text, "frame %d", i);
+		sg_frame_hdr h = { .type = SG_TYPE_DATA, .seq = (uint64_t)i,
+		    .size = (uint32_t)n, .stored = (uint32_t)n,
+		    .payload_sum = sgt_xxh3(text, (size_t)n) };
+		const unsigned char *p = (const unsigned char *)text;
+
+		if (i == N / 2) {
+			h.size = h.stored = BIG;
+			h.payload_sum = sgt_xxh3(big, BIG);
+			p = big;
+		}
+		assert_int_equal(sg_io_emit_buffered(o, &h, p, &e), 0);
+		if (i == 10) /* small frames are held, not written */
+			assert_int_equal(lseek(o->fd, 0, SEEK_END), 0);
+	}
+	assert_true(o->len > 0);
+	assert_int_equal(sg_io_out_flush(o, &e), 0);
+	assert_int_equal(o->len, 0);
+	got = slurp(o->fd);
+	close(o->fd);
+	memset(&m, 0, sizeof m);
+	m.p = got.p;
+	m.len = got.len;
+	rd = sg_reader_new(sgt_mem_read, &m);
+	for (seq = 1; seq <= N; seq++) {
+		assert_int_equal(sg_reader_next(rd, &f, &e), 1);
+		assert_int_equal(f.h.seq, seq);
+		assert_int_equal(f.h.size, seq == N / 2 ? BIG : (uint32_t)snprintf(NULL, 0, "frame %d", (int)seq));
+	}
+	assert_int_equal(sg_reader_next(rd, &f, &e), 0);
+	sg_reader_free(rd);
+	sgt_buf_free(&got);
+	free(o);
+}
+
 int
 main(void)
 {
@@ -241,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_widen_pipe),
 		cmocka_unit_test(test_open_input),
 		cmocka_unit_test(test_emit_frame),
+		cmocka_unit_test(test_emit_buffered),
 	};
 
 	return cmocka_run_group_tests_name("io", tests, NULL, NULL);
