@@ -90,13 +90,17 @@ cli: all
 # The CLI tests again, on binaries built with ASan and UBSan, two at a time
 # (GNU parallel): under the sanitizers they check no memory figures, and the
 # one latency bound (live SSE) is 50 ms, far above what a neighbour costs.
+# The core subset: tests tagged slow (corpus-wide sweeps, every bit flip
+# and truncation, 10-second device reads) run plain only; the library code
+# they drive runs sanitized in unit-san and the fuzz targets.
 cli-san: $(addprefix $(SB)/bin/,$(TOOLS))
 	SG_BIN=$(CURDIR)/$(SB)/bin SG_SANITIZED=1 \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bats --jobs 2 tests/cli
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  bats --jobs 2 --filter-tags '!slow' tests/cli
 
 # A small CLI subset under valgrind memcheck: errors and leaks fail it.
 valgrind: all
-	bats tests/valgrind
+	bats --jobs 2 tests/valgrind
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)

@@ -177,10 +177,12 @@ endless() {
 	done
 }
 
+# bats test_tags=slow
 @test "/dev/zero for 10 s: streams, bounded, stops on a signal" {
 	endless /dev/zero
 }
 
+# bats test_tags=slow
 @test "/dev/urandom for 10 s: streams, bounded, stops on a signal" {
 	endless /dev/urandom
 }

@@ -79,6 +79,7 @@ teardown() {
 	[ "$n" -ge 3 ] || fail "only $n files in $CORPORA/utf8"
 }
 
+# bats test_tags=slow
 @test "round trip: every file of corpora/text (recursively), every strategy and size" {
 	local f n=0
 	while IFS= read -r -d '' f; do

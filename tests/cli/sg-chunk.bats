@@ -220,6 +220,7 @@ auto_size_of() {
 	done
 }
 
+# bats test_tags=slow
 @test "utf8: never cuts inside a character in corpora/utf8 and corpora/text" {
 	local f b
 	while IFS= read -r -d '' f; do
@@ -236,6 +237,7 @@ auto_size_of() {
 	done
 }
 
+# bats test_tags=slow
 @test "lines: never cuts mid-line unless the frame is flagged oversize" {
 	local f b
 	for f in "$IN/edge/text" "$IN/edge/crlf" "$IN/edge/cr-only" \

@@ -223,6 +223,7 @@ decode_damaged() {
 		{ fail "$2: stdout is not a prefix of the original: $(od -c d.out | head -3)"; return 1; }
 }
 
+# bats test_tags=slow
 @test "a flipped bit anywhere in a small stream: exit 65, one line naming frame and offset" {
 	local hex n i bit v
 	n=$(file_size hw.sg)
@@ -246,6 +247,7 @@ decode_damaged() {
 	done
 }
 
+# bats test_tags=slow
 @test "every truncation of a small stream: exit 65 naming frame and offset" {
 	local n len at
 	n=$(file_size hw.sg)

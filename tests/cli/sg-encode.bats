@@ -597,6 +597,7 @@ truncate_sweep() (
 	truncate_sweep l.sg hw "$TRUNC_SMALL"
 }
 
+# bats test_tags=slow
 @test "truncation across streams of compressed blocks, zstd, lz4 and auto" {
 	sg-chunk -b 4K "$IN/small" >s.sg
 	sg-encode -c zstd s.sg >z.sg

@@ -87,6 +87,7 @@ report_bad() {
 
 # ================================================================ json
 
+# bats test_tags=slow
 @test "json: every y_ file of JSONTestSuite with -n 1 is exactly one DATA frame and round trips" {
 	local f n st bad=()
 	for f in "$JTS"/y_*.json; do
@@ -111,6 +112,7 @@ report_bad() {
 	rt_exact all.json -s json
 }
 
+# bats test_tags=slow
 @test "json --validate: exit 65 naming the record and byte offset for every n_ file; 0 for every y_ file" {
 	local f b st bad=()
 	for f in "$JTS"/n_*.json; do
@@ -285,6 +287,7 @@ report_bad() {
 	done
 }
 
+# bats test_tags=slow
 @test "csv --header -b 64 and 1K on csv-spectrum: header plus whole records in every chunk; exact round trip" {
 	local f b
 	for f in "$SPECTRUM"/csvs/*.csv; do
