@@ -30,6 +30,10 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
 RUNS=${BENCH_CODEC_RUNS:-${BENCH_RUNS:-3}}
 RSS_SIZE=${BENCH_RSS_SIZE:-2G}
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+	RUNS=${BENCH_CODEC_RUNS:-${BENCH_RUNS:-1}}
+	RSS_SIZE=${BENCH_RSS_SIZE:-256M}
+fi
 RSS_LIMIT_KIB=$((64 * 1024))
 
 die() { printf 'bench/codec: %s\n' "$*" >&2; exit 1; }

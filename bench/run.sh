@@ -6,6 +6,7 @@
 #   BENCH_SIZE   input size, bytes or with K/M/G suffix (default 1G)
 #   BENCH_MB     input size in MiB (used when BENCH_SIZE is unset)
 #   BENCH_RUNS   rounds; every command runs once per round (default 5)
+#   BENCH_QUICK  1: 128 MiB inputs and one round in every script (a quick check)
 #   BENCH_DIR    scratch directory (default: mktemp -d under /tmp, removed at exit)
 #   BENCH_KEEP   1 keeps the scratch directory and its input for the next run
 #   BENCH_CORPUS directory of text files to build the input from
@@ -30,6 +31,16 @@ REPO=$(cd "$HERE/.." && pwd)
 SG_BIN=${SG_BIN:-$REPO/bin}
 RESULTS=${BENCH_RESULTS:-$HERE/results.md}
 RUNS=${BENCH_RUNS:-5}
+# BENCH_QUICK=1: all of make bench in a few minutes, on 128 MiB inputs and
+# one round (exported, so codec.sh, strategies.sh, rss.sh and archive.sh
+# follow); the figures are then indicative only.
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+	if [[ -z ${BENCH_SIZE:-} && -z ${BENCH_MB:-} ]]; then
+		export BENCH_SIZE=128M
+	fi
+	RUNS=${BENCH_RUNS:-1}
+	export BENCH_QUICK
+fi
 CORPUS=${BENCH_CORPUS:-$HERE/../../shared/corpora/text}
 GNU_TIME=/usr/bin/time
 LATENCY=${LATENCY:-$REPO/build/latency}
