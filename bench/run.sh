@@ -19,8 +19,9 @@
 # At the end it runs bench/codec.sh (sg-encode/sg-decode against zstd and
 # lz4), which appends its "Codecs" section to the same file, then
 # bench/strategies.sh, bench/archive.sh (compressed input, a tar of many small
-# files, and sg-decode --split fan-out), bench/rss.sh (peak RSS against input
-# size) and bench/plot.sh (bench/throughput.png and bench/rss.png, with gnuplot).
+# files, and sg-decode --split fan-out), bench/progress.sh (sg-progress in a
+# pipe against cat and pv), bench/rss.sh (peak RSS against input size) and
+# bench/plot.sh (bench/throughput.png and bench/rss.png, with gnuplot).
 set -euo pipefail
 
 # C locale: EPOCHREALTIME uses '.', awk and sort behave the same everywhere.
@@ -386,6 +387,7 @@ main() {
 	# sg-chunk's record strategies and --part; appends to $RESULTS.
 	BENCH_RESULTS=$RESULTS "$HERE/strategies.sh"
 	BENCH_RESULTS=$RESULTS "$HERE/archive.sh" # gzip/zstd/tar input, --split fan-out
+	BENCH_RESULTS=$RESULTS "$HERE/progress.sh" # sg-progress against cat and pv
 	# Peak RSS against input size (128M to 8G, generated on the fly); appends
 	# to $RESULTS and writes bench/rss.dat.
 	BENCH_RESULTS=$RESULTS "$HERE/rss.sh"

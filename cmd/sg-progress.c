@@ -58,6 +58,8 @@ struct run {
 	int unsized;            /* a BEGIN without a size */
 	int progress_seen;      /* PROGRESS frames drive the position */
 	sg_ttyline *tty;        /* the terminal line, or NULL */
+	int no_splice;          /* splice(2) does not work for these ends */
+	sg_err splice_err;
 	FILE *events;           /* NDJSON events, or NULL */
 	int log;                /* plain log lines on stderr */
 	double next_tick;
@@ -189,17 +191,31 @@ tick(struct run *r, double now)
 
 /* --------------------------------------------------------------- copying */
 
-/* Follow one block: decide frames or bytes on the first, then count. */
+/* On the first block: frames or other bytes. Frames, like every sg tool's,
+ * refuse to go to a terminal. Returns 0 or an exit status. */
+static int
+decide(struct run *r, const unsigned char *p, size_t n)
+{
+	sg_err e;
+
+	r->mode_known = 1;
+	if (r->a->raw || !sg_scan_looks_like_frames(p, n))
+		return 0;
+	if (sg_refuse_tty_output() != 0)
+		return sg_exit_status(SG_EUSAGE);
+	if ((r->scan = sg_scan_new(on_frame, r)) == NULL) {
+		sg_err_set(&e, SG_ENOMEM, "out of memory");
+		return sg_report(NULL, &e);
+	}
+	return 0;
+}
+
+/* Follow one block: count its bytes, or its frames. */
 static void
 follow(struct run *r, const unsigned char *p, size_t n, const char *name)
 {
 	sg_err e;
 
-	if (!r->mode_known) {
-		r->mode_known = 1;
-		if (!r->a->raw && sg_scan_looks_like_frames(p, n))
-			r->scan = sg_scan_new(on_frame, r);
-	}
 	if (r->scan == NULL || r->sg_failed) {
 		sg_meter_add(&r->m, n);
 		return;
@@ -207,9 +223,41 @@ follow(struct run *r, const unsigned char *p, size_t n, const char *name)
 	sg_err_clear(&e);
 	if (sg_scan_feed(r->scan, p, n, &e) < 0) {
 		/* Still passed on unchanged; from here on only counted. */
-		sg_warnx("%s: %s; counting bytes from here on", sg_display_name(name), e.msg);
+		size_t len = strlen(e.msg);
+
+		snprintf(e.msg + len, sizeof e.msg - len, "; counting bytes from here on");
+		(void)sg_report(sg_display_name(name), &e);
 		r->sg_failed = 1;
 	}
+}
+
+/* splice(2) up to SPLICE_MAX bytes of fd to stdout and count them.
+ * Returns the bytes moved, 0 at the end of the input, -1 when splice
+ * cannot be used here (r->no_splice set: read and write instead), -2 when
+ * the reader went away, -3 on an I/O error (r->splice_err). */
+#define SPLICE_MAX (1u << 20)
+static ssize_t
+move(struct run *r, int fd)
+{
+	ssize_t n;
+
+	do
+		n = splice(fd, NULL, STDOUT_FILENO, NULL, SPLICE_MAX, SPLICE_F_MOVE);
+	while (n < 0 && errno == EINTR && !stop_signal);
+	if (n > 0)
+		sg_meter_add(&r->m, (uint64_t)n);
+	if (n >= 0)
+		return n;
+	if (errno == EINVAL || errno == ENOSYS || errno == EBADF) {
+		r->no_splice = 1;
+		return -1;
+	}
+	if (errno == EPIPE)
+		return -2;
+	if (errno == EINTR)
+		return -1;
+	sg_err_set(&r->splice_err, SG_EIO, "cannot copy: %s", strerror(errno));
+	return -3;
 }
 
 /* Copy one input to stdout. Returns 0, an exit status, or -1 when stdout
@@ -223,6 +271,7 @@ copy(struct run *r, int fd, const char *name, unsigned char *buf)
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 		sg_err e;
+		int rc;
 
 		if (stop_signal)
 			return 128 + stop_signal;
@@ -231,9 +280,22 @@ copy(struct run *r, int fd, const char *name, unsigned char *buf)
 			continue;
 		}
 		/* Wait for input no longer than the next report: a stalled
-		 * producer still gets its rate of 0. */
-		if (poll(&pfd, 1, wait < 1 ? 1 : wait) == 0)
+		 * producer still gets its rate of 0. A signal ends the wait. */
+		if ((rc = poll(&pfd, 1, wait < 1 ? 1 : wait)) == 0 ||
+		    (rc < 0 && errno == EINTR))
 			continue;
+		/* Bytes that are only counted move pipe to pipe (or file to
+		 * pipe) inside the kernel, as pv moves them. */
+		if (r->mode_known && r->scan == NULL && !r->no_splice) {
+			if ((n = move(r, fd)) > 0)
+				continue;
+			if (n == 0)
+				return 0;
+			if (n == -2)
+				return -1;
+			if (n == -3)
+				return sg_report(sg_display_name(name), &r->splice_err);
+		}
 		sg_err_clear(&e);
 		if ((n = sg_io_read(fd, buf, BLOCK, &e)) < 0) {
 			if (stop_signal)
@@ -242,6 +304,8 @@ copy(struct run *r, int fd, const char *name, unsigned char *buf)
 		}
 		if (n == 0)
 			return 0;
+		if (!r->mode_known && (rc = decide(r, buf, (size_t)n)) != 0)
+			return rc;
 		if (sg_io_write_all(STDOUT_FILENO, buf, (size_t)n, &e) < 0) {
 			if (e.code == SG_EPIPE)
 				return -1;
@@ -293,11 +357,11 @@ run(struct run *r, unsigned char *buf)
 	}
 	if (r->scan != NULL && !r->sg_failed) {
 		sg_err_clear(&e);
-		if (sg_scan_finish(r->scan, &e) < 0) {
-			sg_warnx("%s", e.msg);
-			status = sg_exit_status(SG_EDATA);
-		}
+		if (sg_scan_finish(r->scan, &e) < 0)
+			status = sg_report(sg_display_name(r->a->files[r->a->nfiles - 1]), &e);
 	}
+	if (stop_signal)
+		return 128 + stop_signal;
 	return r->sg_failed && status == 0 ? sg_exit_status(SG_EDATA) : status;
 }
 
