@@ -161,9 +161,16 @@ report(struct run *r, int final)
 	size_t n;
 
 	if (r->tty != NULL) {
+		size_t width = (size_t)sg_ttyline_width(r->tty) - 1;
+
 		n = final ? sg_meter_summary(&r->m, sg_progname(), r->a->label, line, sizeof line)
-		    : sg_meter_line(&r->m, r->a->label, sg_ttyline_width(r->tty) - 1, line,
-		    sizeof line);
+		    : sg_meter_line(&r->m, r->a->label, (int)width, line, sizeof line);
+		/* A line that wrapped would push the other meters' lines. */
+		if (n > width) {
+			n = width;
+			while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
+				n--;
+		}
 		(void)sg_ttyline_draw(r->tty, line, n);
 	} else if (r->log) {
 		n = final ? sg_meter_summary(&r->m, sg_progname(), r->a->label, line, sizeof line)
@@ -210,10 +217,20 @@ decide(struct run *r, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* The scan failed at the frame e names: count the bytes from its start to
+ * end, the input offset of what has passed, which no frame counted. */
+static void
+count_from(struct run *r, const sg_err *e, uint64_t end)
+{
+	if (e->offset != SG_NOPOS && e->offset <= end)
+		sg_meter_add(&r->m, end - e->offset);
+}
+
 /* Follow one block: count its bytes, or its frames. */
 static void
 follow(struct run *r, const unsigned char *p, size_t n, const char *name)
 {
+	uint64_t end;
 	sg_err e;
 
 	if (r->scan == NULL || r->sg_failed) {
@@ -221,9 +238,13 @@ follow(struct run *r, const unsigned char *p, size_t n, const char *name)
 		return;
 	}
 	sg_err_clear(&e);
+	end = sg_scan_offset(r->scan) + n;
 	if (sg_scan_feed(r->scan, p, n, &e) < 0) {
-		/* Still passed on unchanged; from here on only counted. */
+		/* Still passed on unchanged; from here on only counted,
+		 * from the start of the frame that failed. */
 		size_t len = strlen(e.msg);
+
+		count_from(r, &e, end);
 
 		snprintf(e.msg + len, sizeof e.msg - len, "; counting bytes from here on");
 		(void)sg_report(sg_display_name(name), &e);
@@ -357,8 +378,10 @@ run(struct run *r, unsigned char *buf)
 	}
 	if (r->scan != NULL && !r->sg_failed) {
 		sg_err_clear(&e);
-		if (sg_scan_finish(r->scan, &e) < 0)
+		if (sg_scan_finish(r->scan, &e) < 0) {
+			count_from(r, &e, sg_scan_offset(r->scan));
 			status = sg_report(sg_display_name(r->a->files[r->a->nfiles - 1]), &e);
+		}
 	}
 	if (stop_signal)
 		return 128 + stop_signal;
@@ -373,6 +396,10 @@ parse_interval(const char *s, double *out, sg_err *e)
 	char *end;
 	double v;
 
+	/* A plain decimal: digits and one point, as the man page says. */
+	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.'))
+		return sg_err_set(e, SG_EUSAGE,
+		    "--interval takes seconds from 0.01 to 86400, not '%s'", s);
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno != 0 || !(v >= 0.01 && v <= 86400))
