@@ -138,3 +138,15 @@ setup() {
 	run vg sg-decode --exec 'exit 3' in.sg
 	[ "$status" -eq 3 ] || fail "--exec 'exit 3': exit $status"
 }
+
+@test "memcheck: sg-progress on raw bytes, frames, events and a bad frame" {
+	vg sg-progress --json --interval 0.05 text bin >out 2>ev
+	cat text bin | cmp - out
+	[ "$(tail -n 1 ev | jq .done)" = true ] || fail "no final event: $(tail -n 1 ev)"
+	vg sg-progress in.sg 2>log | cmp - in.sg
+	grep -q 'frames' log || fail "no frame count: $(cat log)"
+	cp in.sg bad.sg
+	printf 'garbage' >>bad.sg
+	run vg sg-progress bad.sg
+	[ "$status" -eq 65 ] || fail "a bad frame: exit $status"
+}
