@@ -57,6 +57,20 @@ say "sg-decode -T0 app.zst.sg | cmp - app.log && echo identical"
 sg-decode -T0 app.zst.sg | cmp - app.log && echo identical
 say "sg-chunk -n 2 app.log | sg-encode --json | jq -c 'select(.type == \"data\") | {seq, offset, text}' | head -n 2"
 sg-chunk -n 2 app.log | sg-encode --json | jq -c 'select(.type == "data") | {seq, offset, text}' | head -n 2
+say "gzip -1 -k app.log && sg-chunk app.log.gz | sg-progress --label gz | sg-decode | cmp - app.log && echo identical"
+gzip -1 -k -f app.log
+sg-chunk app.log.gz | sg-progress --label gz | sg-decode | cmp - app.log && echo identical
+
+say "mkdir -p docs && split -n 4 app.log docs/part- && tar -czf docs.tar.gz docs   # an archive of four files"
+mkdir -p docs && split -n 4 app.log docs/part- && tar -czf docs.tar.gz docs
+say "sg-chunk docs.tar.gz | sg-encode | sg-decode --extract out && diff -r docs out/docs && echo same tree"
+rm -rf out
+sg-chunk docs.tar.gz | sg-encode | sg-decode --extract out && diff -r docs out/docs && echo same tree
+
+say "sg-chunk -b 8M app.log.gz | sg-decode --split pieces -0 | xargs -0 -P2 -n1 wc -l | sort -k2 | head -n 3   # fan-out"
+rm -rf pieces
+sg-chunk -b 8M app.log.gz | sg-decode --split pieces -0 | xargs -0 -P2 -n1 wc -l | sort -k2 | head -n 3
+
 say "flip one byte in the middle of app.sg, then decode it"
 size=$(wc -c < app.sg)
 printf 'X' | dd of=app.sg bs=1 seek=$((size / 2)) conv=notrunc status=none
