@@ -32,8 +32,7 @@ set -euo pipefail
 
 # run.sh's helpers: target_bytes, setup_dir, rss, chunk, now_ns, median, mib,
 # cell, replace_section, and its globals (SG_BIN, RESULTS, GNU_TIME, HERE,
-# REPO). Sourcing it runs nothing. (strategies.sh cannot be sourced: it runs
-# its main unconditionally; its NDJSON generator is copied below.)
+# REPO). Sourcing it runs nothing.
 # shellcheck source=SCRIPTDIR/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
@@ -85,82 +84,10 @@ cleanup() {
 keep_inputs() { [[ $OWN_DIR == 0 || ${BENCH_KEEP:-0} == 1 ]]; }
 
 # ---------------------------------------------------------------- generator
-#
-# A copy of bench/strategies.sh's gen_ndjson (keep the two in step): that
-# script runs its main when sourced, so it cannot be sourced for it.
 
-# NDJSON: order/review/user events with nested objects and arrays, strings
-# with JSON escapes (\" \\ \n \t \/ \u00e9, surrogate pairs) and raw UTF-8
-# (Latin, Greek, Cyrillic, CJK, Hangul, emoji), integers, decimals, exponents,
-# true/false/null; 15% short "session.ping" events. Lines of 130-1050 bytes.
-gen_ndjson() {
-	awk -v bytes="$1" '
-	function ts() {
-		return sprintf("2026-%02d-%02dT%02d:%02d:%02d.%03dZ", 1 + int(rand() * 12),
-		    1 + int(rand() * 28), int(rand() * 24), int(rand() * 60), int(rand() * 60),
-		    int(rand() * 1000))
-	}
-	function pick(a, n) { return a[1 + int(rand() * n)] }
-	BEGIN {
-		srand(11)
-		nfn = split("Ana José Zoë Björn Chloé François Jürgen Łukasz Søren Ömer Aiko Ελένη Дмитрий 小明 민준 Priya Nguyễn Olúwaseun Siobhán Tom", fn, " ")
-		nln = split("García Müller O\047Brien Dvořák Nakamura Kowalski Петров Παπαδόπουλος 王 김 Sharma Trần Adeyemi Ó_Súilleabháin Smith", ln, " ")
-		ncity = split("Zürich|São Paulo|München|Kraków|Reykjavík|Tōkyō|Москва|Αθήνα|서울|北京|Montréal|İstanbul|New York|Lagos|Hà Nội", city, "|")
-		ntype = split("order.created order.paid order.shipped review.posted user.updated cart.abandoned", type, " ")
-		ntag = split("vip beta new churn-risk b2b mobile eu apac", tag, " ")
-		ncur = split("EUR USD GBP JPY CHF BRL", cur, " ")
-		nw = split("the a quick brown fox parcel arrived late again and box was damaged but support helped très bien naïve café über señor 日本語 テスト 😀 👍 ok thanks order delivery price refund", word, " ")
-		nesc = split("\\\"quoted\\\"|C:\\\\Users\\\\shop|line one\\nline two|col\\tcol|caf\\u00e9|\\ud83d\\ude00|\\u65e5\\u672c|<\\/b>|50% off|naïve “smart” quotes|emoji 🎉 party|ß≠ss", esc, "|")
-		hex = "0123456789abcdef"
-		while (n < bytes) {
-			id++
-			if (rand() < 0.15) {
-				line = sprintf("{\"id\":%d,\"ts\":\"%s\",\"type\":\"session.ping\",\"user\":{\"id\":%d},\"latency_ms\":%.1f,\"region\":\"%s\",\"ok\":%s}",
-				    id, ts(), int(rand() * 1e7), rand() * 300, pick(city, ncity),
-				    rand() < 0.95 ? "true" : "false")
-				print line
-				n += length(line) + 1
-				continue
-			}
-			line = sprintf("{\"id\":%d,\"ts\":\"%s\",\"type\":\"%s\",\"user\":{\"id\":%d,\"name\":\"%s %s\",\"email\":\"user%d@example.com\",\"verified\":%s",
-			    id, ts(), pick(type, ntype), int(rand() * 1e7), pick(fn, nfn), pick(ln, nln),
-			    int(rand() * 1e6), rand() < 0.7 ? "true" : "false")
-			if (rand() < 0.6) {
-				a = "\"" pick(tag, ntag) "\""
-				for (i = int(rand() * 3); i > 0; i--) a = a ",\"" pick(tag, ntag) "\""
-				line = line ",\"tags\":[" a "]"
-			} else
-				line = line ",\"tags\":[]"
-			line = line sprintf(",\"address\":{\"city\":\"%s\",\"zip\":\"%05d\",\"geo\":[%.4f,%.4f]}}",
-			    pick(city, ncity), int(rand() * 99999), rand() * 180 - 90, rand() * 360 - 180)
-			items = ""; total = 0
-			for (k = int(rand() * 5); k > 0; k--) {
-				p = int(rand() * 20000) / 100; q = 1 + int(rand() * 4); total += p * q
-				ti = pick(word, nw)
-				for (i = int(rand() * 5); i > 0; i--) ti = ti " " pick(word, nw)
-				if (rand() < 0.2) ti = ti " " pick(esc, nesc)
-				items = items (items == "" ? "" : ",") sprintf("{\"sku\":\"SKU-%s%s%s%s-%d\",\"title\":\"%s\",\"qty\":%d,\"price\":%.2f,\"discount\":%s}",
-				    substr(hex, 1 + int(rand() * 16), 1), substr(hex, 1 + int(rand() * 16), 1),
-				    substr(hex, 1 + int(rand() * 16), 1), substr(hex, 1 + int(rand() * 16), 1),
-				    int(rand() * 1000), ti, q, p, rand() < 0.7 ? "null" : sprintf("%.2f", -rand() * 10))
-			}
-			line = line ",\"items\":[" items "]" sprintf(",\"total\":%.2f,\"currency\":\"%s\"", total, pick(cur, ncur))
-			if (rand() < 0.6) {
-				m = pick(word, nw)
-				for (i = int(rand() * 25); i > 0; i--)
-					m = m " " (rand() < 0.15 ? pick(esc, nesc) : pick(word, nw))
-				line = line ",\"note\":\"" m "\""
-			} else
-				line = line ",\"note\":null"
-			line = line sprintf(",\"meta\":{\"source\":\"%s\",\"ab\":{\"bucket\":%d,\"weight\":%.3e},\"retries\":%d,\"flags\":[%s,%s,null]},\"ok\":%s}",
-			    rand() < 0.5 ? "web" : "ios", int(rand() * 8), rand() * 2 - 1, int(rand() * 3),
-			    rand() < 0.5 ? "true" : "false", rand() < 0.5 ? "true" : "false",
-			    rand() < 0.9 ? "true" : "false")
-			print line
-			n += length(line) + 1
-		}
-	}'
-}
+# gen_ndjson: NDJSON events (bench/gen_ndjson.sh, shared with strategies.sh).
+# shellcheck source=SCRIPTDIR/gen_ndjson.sh
+source "$HERE/gen_ndjson.sh"
 
 # ---------------------------------------------------------------- inputs
 
@@ -539,7 +466,7 @@ report() {
 	echo "- sg: $("$SG_BIN/sg-chunk" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "- peers: zcat (a sh script running \`gzip -cd\`; $(gzip --version | head -n 1)), $(zstd -V 2>/dev/null | sed 's/^[* ]*//; s/, by .*//' || echo 'no zstd'), $(parallel --version 2>/dev/null | head -n 1 || echo 'no GNU parallel'), $(tar --version | head -n 1), $(xargs --version | head -n 1), $(cat --version | head -n 1); inputs made with $(python3 --version 2>&1)"
 	echo "- inputs, generated into the scratch directory \`$WORK\` (not committed), each read once before timing (page cache):"
-	echo "  - F, \`${F##*/}\`: NDJSON events from strategies.sh's generator (gen_ndjson, copied into archive.sh), a $SEED_SIZE-byte seed of $SEED_LINES lines repeated $COPIES times: $SIZE bytes ($(bmib "$SIZE")), $LINES lines"
+	echo "  - F, \`${F##*/}\`: NDJSON events from bench/gen_ndjson.sh (the generator strategies.sh uses), a $SEED_SIZE-byte seed of $SEED_LINES lines repeated $COPIES times: $SIZE bytes ($(bmib "$SIZE")), $LINES lines"
 	echo "  - F.gz: \`gzip -1 -c F\` ($(bmib "$SIZE_GZ"), $(awk -v a="$SIZE" -v b="$SIZE_GZ" 'BEGIN { printf "%.2f", a / b }')x); F.zst: \`zstd -1 -T2 -c F\` ($( ((SIZE_ZST > 0)) && printf '%s, %sx' "$(bmib "$SIZE_ZST")" "$(awk -v a="$SIZE" -v b="$SIZE_ZST" 'BEGIN { printf "%.2f", a / b }')" || echo 'not made: no zstd')); both made once, untimed"
 	echo "  - many.tar, \`${TAR##*/}\`: $TAR_FILES regular files \`d%03d/f%06d.txt\` (1000 per directory, no directory entries) of 150–480 bytes (\"file N\" and lines of words, some UTF-8), written by python3's tarfile (ustar, fixed mtimes, random.Random(7)); $SIZE_TAR bytes ($(bmib "$SIZE_TAR"))"
 	echo "  - big.gz, \`${BIG##*/}\`: the same seed repeated to $BIG_SIZE bytes ($(bmib "$BIG_SIZE")) piped straight into \`gzip -1\` (the plain bytes were never written; a tee took their cksum): $(bmib "$BIG_GZ_SIZE")$([[ $BIG_SIZE -lt $TWO_GIB ]] && printf ' (**%s, not 2 GiB**: BENCH_ARCHIVE_RSS_SIZE=%s%s)' "$BIG_IEC" "$BIG_IEC" "$([[ $QUICK == 1 ]] && printf ', quick mode')")"
