@@ -748,7 +748,8 @@ wait_for() {
 	assert_output --regexp '^sg-progress: .*terminal'
 	script -qec 'sg-progress h 2>err; echo "rc=$?"' /dev/null >tty.out
 	[ "$(tr -d '\r' <tty.out)" = "$(printf 'hello\nrc=0')" ] || fail "$(od -c tty.out | head)"
-	script -qec 'sg-progress --raw a.sg 2>err | wc -c; echo "rc=${PIPESTATUS[0]}"' /dev/null >tty.out
+	# script(1) runs $SHELL, which CI may leave unset (/bin/sh): no bashisms here.
+	script -qec '{ sg-progress --raw a.sg 2>err; echo "rc=$?" >rc; } | wc -c; cat rc' /dev/null >tty.out
 	[ "$(tr -d '\r' <tty.out)" = "$(printf '%s\nrc=0' "$(file_size a.sg)")" ] || fail "$(od -c tty.out | head)"
 }
 
