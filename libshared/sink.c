@@ -1,6 +1,8 @@
 /* sink.c: what the sinks of sg-decode share. */
 #include <string.h>
 
+#include <archive_entry.h>
+
 #include "sink.h"
 
 const char *
@@ -10,4 +12,16 @@ sg_sink_source_name(const sg_meta *m)
 	    strcmp(m->name, "-") == 0)
 		return SG_SINK_STDIN_NAME;
 	return m->name;
+}
+
+void
+sg_sink_entry_mtime(struct archive_entry *ent, int64_t ns)
+{
+	int64_t sec = ns / 1000000000, nsec = ns % 1000000000;
+
+	if (nsec < 0) {
+		nsec += 1000000000;
+		sec--;
+	}
+	archive_entry_set_mtime(ent, (time_t)sec, (long)nsec);
 }

@@ -53,6 +53,11 @@ struct sg_sink {
  * "-" or a source without a name. Points into m or at a constant. */
 const char *sg_sink_source_name(const sg_meta *m);
 
+/* Set a libarchive entry's mtime from BEGIN's nanoseconds, also before
+ * 1970 (seconds round down, so nanoseconds stay 0..999999999). */
+struct archive_entry;
+void sg_sink_entry_mtime(struct archive_entry *ent, int64_t ns);
+
 /* Constructors; NULL with e set on failure. */
 
 /* A POSIX pax tar on fd: one regular-file entry per source, with BEGIN's

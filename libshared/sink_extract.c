@@ -79,18 +79,6 @@ fail(extract_sink *x, int rc)
 	return rc;
 }
 
-static void
-set_mtime(struct archive_entry *ent, int64_t ns)
-{
-	int64_t sec = ns / 1000000000, nsec = ns % 1000000000;
-
-	if (nsec < 0) {  /* before 1970: nsec must still be 0..999999999 */
-		nsec += 1000000000;
-		sec--;
-	}
-	archive_entry_set_mtime(ent, (time_t)sec, (long)nsec);
-}
-
 static int
 x_begin(sg_sink *s, const sg_frame_hdr *h, const sg_meta *m, sg_err *e)
 {
@@ -119,7 +107,7 @@ x_begin(sg_sink *s, const sg_frame_hdr *h, const sg_meta *m, sg_err *e)
 	archive_entry_set_filetype(x->ent, AE_IFREG);
 	archive_entry_set_perm(x->ent, (mode_t)mode);
 	if (m->have & SG_META_HAS(SG_META_MTIME))
-		set_mtime(x->ent, m->mtime_ns);
+		sg_sink_entry_mtime(x->ent, m->mtime_ns);
 	/* Unset, the size lets libarchive take any length (a --part stream
 	 * gives the whole source's size but carries only part of it). */
 	x->sized = (m->have & SG_META_HAS(SG_META_SIZE)) &&

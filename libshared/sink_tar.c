@@ -197,18 +197,6 @@ spool_copy(tar_sink *t, sg_err *e)
 	return rc;
 }
 
-static void
-set_mtime(struct archive_entry *ent, int64_t ns)
-{
-	int64_t sec = ns / 1000000000, nsec = ns % 1000000000;
-
-	if (nsec < 0) {  /* before 1970: nsec must still be 0..999999999 */
-		nsec += 1000000000;
-		sec--;
-	}
-	archive_entry_set_mtime(ent, (time_t)sec, (long)nsec);
-}
-
 static int
 tar_begin(sg_sink *s, const sg_frame_hdr *h, const sg_meta *m, sg_err *e)
 {
@@ -235,7 +223,7 @@ tar_begin(sg_sink *s, const sg_frame_hdr *h, const sg_meta *m, sg_err *e)
 	archive_entry_set_filetype(t->ent, AE_IFREG);
 	archive_entry_set_perm(t->ent, (mode_t)mode);
 	if (m->have & SG_META_HAS(SG_META_MTIME))
-		set_mtime(t->ent, m->mtime_ns);
+		sg_sink_entry_mtime(t->ent, m->mtime_ns);
 	else
 		archive_entry_set_mtime(t->ent, t->now.tv_sec, t->now.tv_nsec);
 

@@ -1,6 +1,8 @@
 /* sgtest.c: helpers shared by the unit tests (see sgtest.h). */
 #include "sgtest.h"
 
+#include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -720,4 +722,33 @@ sgt_set(unsigned char *p, size_t n, uint64_t v)
 
 	for (i = 0; i < n; i++, v >>= 8)
 		p[i] = (unsigned char)v;
+}
+
+int
+sgt_mkdtemp(char *dir, size_t cap, const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+	int n = snprintf(dir, cap, "%s/sg-test-%s-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp", name);
+
+	if (n < 0 || (size_t)n >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int
+sgt_rmtree(const char *dir)
+{
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -226,6 +226,12 @@ void sgt_ref_inside(const unsigned char *buf, size_t len, unsigned char *inside)
 
 /* --- misc ------------------------------------------------------------- */
 
+/* A new directory $TMPDIR/sg-test-NAME-XXXXXX (or under /tmp) into
+ * dir[0..cap): 0, or -1 with errno. sgt_rmtree removes it and all it holds
+ * (links are not followed): 0 or -1. */
+int sgt_mkdtemp(char *dir, size_t cap, const char *name);
+int sgt_rmtree(const char *dir);
+
 /* XXH3-64 computed here with libxxhash directly, not through sum.h. */
 uint64_t sgt_xxh3(const void *p, size_t n);
 

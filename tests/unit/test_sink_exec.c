@@ -26,25 +26,13 @@ typedef struct fixture {
 } fixture;
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->top, sizeof f->top, "%s/sg-test-exec-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(f->top) == NULL)
+	if (sgt_mkdtemp(f->top, sizeof f->top, "exec") < 0)
 		return -1;
 	snprintf(f->out, sizeof f->out, "%s/out", f->top);
 	*state = f;
@@ -56,7 +44,7 @@ teardown(void **state)
 {
 	fixture *f = *state;
 
-	nftw(f->top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	sgt_rmtree(f->top);
 	free(f);
 	return 0;
 }

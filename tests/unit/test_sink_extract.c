@@ -32,24 +32,11 @@ typedef struct tdir {
 	char out[PATH_MAX];    /* root/out: DIR */
 } tdir;
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 tdir_make(tdir *t)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	assert_non_null(getcwd(t->home, sizeof t->home));
-	snprintf(t->root, sizeof t->root, "%s/sg-test-extract-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(t->root) == NULL)
+	if (sgt_mkdtemp(t->root, sizeof t->root, "extract") < 0)
 		fail_msg("mkdtemp %s: %s", t->root, strerror(errno));
 	snprintf(t->cwd, sizeof t->cwd, "%s/cwd", t->root);
 	snprintf(t->out, sizeof t->out, "%s/out", t->root);
@@ -61,7 +48,7 @@ static void
 tdir_free(tdir *t)
 {
 	assert_int_equal(chdir(t->home), 0);
-	assert_int_equal(nftw(t->root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(sgt_rmtree(t->root), 0);
 }
 
 /* The entries of dir (not . and ..), sorted, joined by '|'. */

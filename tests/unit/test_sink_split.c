@@ -28,25 +28,13 @@ typedef struct fixture {
 } fixture;
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->top, sizeof f->top, "%s/sg-test-split-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(f->top) == NULL)
+	if (sgt_mkdtemp(f->top, sizeof f->top, "split") < 0)
 		return -1;
 	snprintf(f->dir, sizeof f->dir, "%s/out", f->top);
 	snprintf(f->list, sizeof f->list, "%s/list", f->top);
@@ -63,7 +51,7 @@ teardown(void **state)
 	fixture *f = *state;
 
 	close(f->out);
-	nftw(f->top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	sgt_rmtree(f->top);
 	free(f);
 	return 0;
 }

@@ -25,29 +25,17 @@
 
 /* --- a temporary directory -------------------------------------------- */
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
 static void
 mktemp_dir(char *out, size_t cap)
 {
-	const char *t = getenv("TMPDIR");
-
-	snprintf(out, cap, "%s/sg-test-tar-XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(out) == NULL)
+	if (sgt_mkdtemp(out, cap, "tar") < 0)
 		fail_msg("mkdtemp %s: %s", out, strerror(errno));
 }
 
 static void
 rm_tree(const char *path)
 {
-	assert_int_equal(nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(sgt_rmtree(path), 0);
 }
 
 /* Entries in dir other than . and .. */
