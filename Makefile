@@ -20,7 +20,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lzstd -llz4 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-TOOLS   := sg-chunk sg-encode sg-decode sg-progress
+TOOLS   := sg-chunk sg-encode sg-decode sg-progress sg-resume
 LIB_SRC := $(wildcard libshared/*.c)
 LIB_HDR := $(wildcard libshared/*.h)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

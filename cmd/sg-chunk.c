@@ -8,17 +8,21 @@
 #include <unistd.h>
 
 #include "boundary.h"
+#include "checkpoint.h"
 #include "chunker.h"
 #include "diag.h"
 #include "input.h"
 #include "io.h"
 #include "part.h"
+#include "replay.h"
 #include "size.h"
+#include "sum.h"
 #include "unescape.h"
 
 enum {
 	OPT_ARRAY = 256, OPT_AVG, OPT_HEADER, OPT_MAX, OPT_MIN, OPT_NO_DECOMPRESS,
-	OPT_OVERLAP, OPT_OVERSIZE, OPT_PART, OPT_RAW, OPT_UNTIL_DONE, OPT_VALIDATE,
+	OPT_OVERLAP, OPT_OVERSIZE, OPT_PART, OPT_RAW, OPT_RESUME, OPT_UNTIL_DONE,
+	OPT_VALIDATE,
 };
 
 static const struct option longopts[] = {
@@ -36,6 +40,7 @@ static const struct option longopts[] = {
 	{ "part", required_argument, NULL, OPT_PART },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "records", required_argument, NULL, 'n' },
+	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "size", required_argument, NULL, 'b' },
 	{ "strategy", required_argument, NULL, 's' },
 	{ "until-done", no_argument, NULL, OPT_UNTIL_DONE },
@@ -51,6 +56,8 @@ struct args {
 	uint32_t part_k, part_n;   /* --part K/N, or 0 */
 	unsigned input_flags;      /* SG_INPUT_*: --raw, --no-decompress */
 	int size_given;
+	const char *resume;        /* --resume CHECKPOINT, or NULL */
+	char job[SG_META_JOB_MAX + 1]; /* with --resume: the options, for BEGIN */
 	char **files;
 	int nfiles;
 };
@@ -62,7 +69,8 @@ synopsis(FILE *out)
 	    "usage: %s [-s STRATEGY] [-b SIZE] [-n RECORDS] [--oversize=split|keep|error]\n"
 	    "                [-d SEP] [--array] [--validate] [--header] [--until-done]\n"
 	    "                [--overlap N] [--min SIZE] [--avg SIZE] [--max SIZE]\n"
-	    "                [--part K/N] [--raw] [--no-decompress] [FILE...]\n", sg_progname());
+	    "                [--part K/N] [--raw] [--no-decompress] [--resume CHECKPOINT]\n"
+	    "                [FILE...]\n", sg_progname());
 }
 
 static void
@@ -99,10 +107,14 @@ usage(FILE *out)
 	    "      --raw, --no-archive  read an archive as one source of bytes (still\n"
 	    "                         decompressed)\n"
 	    "      --no-decompress    read every input as the bytes it holds\n"
+	    "      --resume=CHECKPOINT  continue the job that sg-resume records in\n"
+	    "                         CHECKPOINT: skip what its output holds, after\n"
+	    "                         checking that the input and options are the same\n"
 	    "  -h, --help             show this help and exit\n"
 	    "  -V, --version          show the version and exit\n\n"
 	    "Exit status: 0 success, 64 usage, 65 bad input (--oversize=error, --validate),\n"
-	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error.\n");
+	    "66 cannot open an input, 70 internal error, 71 out of memory, 74 I/O error,\n"
+	    "75 resume refused (the input or the options changed).\n");
 }
 
 /* Where sg-chunk is in its inputs: the open input and the files left. */
@@ -110,6 +122,7 @@ struct inputs {
 	const struct args *a;
 	sg_chunker *c;
 	sg_io_out *out;      /* where frames go */
+	sg_replay *replay;   /* with --resume: what the output holds, else NULL */
 	sg_input *in;        /* the input being read, or NULL */
 	int live;            /* it is a pipe, socket or terminal */
 	const char *path;    /* its path */
@@ -223,8 +236,9 @@ pump(struct inputs *it, uint64_t limit, sg_err *e)
 		limit -= (uint64_t)n;
 		if ((rc = sg_chunker_commit(c, (size_t)n, e)) < 0)
 			return rc;
-		/* A live record goes out as soon as nothing more is waiting. */
-		if (live && (size_t)n < room && !sg_io_input_waiting(fd) &&
+		/* A live record goes out as soon as nothing more is waiting
+		 * (but not when resuming: cuts must not depend on timing). */
+		if (live && it->replay == NULL && (size_t)n < room && !sg_io_input_waiting(fd) &&
 		    (rc = sg_chunker_drain(c, e)) < 0)
 			return rc;
 		if ((rc = progress(it, 0, e)) < 0)
@@ -263,8 +277,16 @@ chunk_source(struct inputs *it, sg_meta *m, sg_err *e)
 
 	if (it->a->part_n > 0 && (rc = seek_part(it->a, it->in, m, &start, &limit, e)) < 0)
 		return rc;
+	if (it->a->resume != NULL)
+		sg_meta_set_job(m, it->a->job, strlen(it->a->job));
 	if ((rc = sg_chunker_begin_at(it->c, m, start, e)) < 0)
 		return rc;
+	/* A source the output holds whole: its BEGIN only, to be checked. */
+	if (it->replay != NULL && sg_replay_skips(it->replay, it->sources)) {
+		sg_chunker_abandon(it->c);
+		it->sources++;
+		return 1;
+	}
 	it->sources++;
 	return pump(it, limit, e);
 }
@@ -277,9 +299,9 @@ fail(const struct inputs *it, const sg_err *e)
 }
 
 static int
-run(sg_chunker *c, sg_io_out *out, const struct args *a)
+run(sg_chunker *c, sg_io_out *out, sg_replay *replay, const struct args *a)
 {
-	struct inputs it = { .a = a, .c = c, .out = out };
+	struct inputs it = { .a = a, .c = c, .out = out, .replay = replay };
 	sg_meta m;
 	sg_err e, end_e;
 	int rc;
@@ -293,6 +315,10 @@ run(sg_chunker *c, sg_io_out *out, const struct args *a)
 
 		if ((rc = chunk_source(&it, &m, &e)) < 0)
 			break;
+		if (rc == 1) {          /* skipped whole (--resume) */
+			rc = next_source(&it, &m, &e);
+			continue;
+		}
 		/* END says whether this is the stream's last source, so look
 		 * for the next one first. A bad next archive entry still lets
 		 * this source end whole, though not as the last. */
@@ -315,6 +341,8 @@ run(sg_chunker *c, sg_io_out *out, const struct args *a)
 		e = end_e;
 		rc = e.code;
 	}
+	if (rc >= 0 && replay != NULL && (rc = sg_replay_finish(replay, &e)) < 0)
+		it.path = a->resume;
 	if (rc < 0) {
 		rc = fail(&it, &e);
 		sg_input_close(it.in);
@@ -391,6 +419,7 @@ parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_PART: rc = sg_part_parse(optarg, &a->part_k, &a->part_n, &e); break;
 		case OPT_RAW: a->input_flags |= SG_INPUT_NO_ARCHIVE; break;
+		case OPT_RESUME: a->resume = optarg; break;
 		case OPT_UNTIL_DONE: p->until_done = 1; break;
 		case OPT_VALIDATE: p->json_validate = 1; break;
 		default:
@@ -410,6 +439,57 @@ parse_args(int argc, char **argv, struct args *a)
 	return e.code != 0 ? sg_usage_error(&e, synopsis) : 0;
 }
 
+/* The options that decide the output, as BEGIN's job field: resume
+ * compares them word by word (replay.h). */
+static void
+make_job(struct args *a)
+{
+	const sg_chunk_opts *o = &a->o;
+	const sg_boundary_params *p = &o->params;
+	char size[24], delim[2 * sizeof a->delim + 1] = "-";
+	uint64_t names = 0;
+	size_t i;
+	int k;
+
+	if (o->size == 0)
+		snprintf(size, sizeof size, "auto");
+	else
+		snprintf(size, sizeof size, "%llu", (unsigned long long)o->size);
+	for (i = 0; p->delim != NULL && i < p->delim_len; i++)
+		snprintf(delim + 2 * i, 3, "%02x", p->delim[i]);
+	/* The FILE operands, in order, each with its NUL. */
+	for (k = 0; k < a->nfiles; k++)
+		names = sg_sum_seeded(a->files[k], strlen(a->files[k]) + 1, names);
+	snprintf(a->job, sizeof a->job,
+	    "strategy=%s size=%s records=%llu oversize=%s delimiter=%s array=%d "
+	    "validate=%d header=%d overlap=%llu until-done=%d min=%llu avg=%llu "
+	    "max=%llu part=%u/%u raw=%d no-decompress=%d files=%d:%016llx",
+	    o->strategy->name, size, (unsigned long long)o->records,
+	    sg_oversize_name(o->oversize), delim, p->json_array, p->json_validate,
+	    o->header, (unsigned long long)o->overlap, p->until_done,
+	    (unsigned long long)p->cdc_min, (unsigned long long)p->cdc_avg,
+	    (unsigned long long)p->cdc_max, a->part_k, a->part_n,
+	    (a->input_flags & SG_INPUT_NO_ARCHIVE) != 0,
+	    (a->input_flags & SG_INPUT_NO_DECOMPRESS) != 0, a->nfiles,
+	    (unsigned long long)names);
+}
+
+/* --resume: the checkpoint, checked against the options now. Returns 0,
+ * 1 when the job is done (nothing to do), or an exit status. */
+static int
+load_resume(struct args *a, sg_ckpt *ck)
+{
+	sg_err e;
+	int rc;
+
+	sg_err_clear(&e);
+	make_job(a);
+	if ((rc = sg_ckpt_load(a->resume, ck, &e)) < 0 ||
+	    (rc = sg_replay_check_job(ck, a->job, &e)) < 0)
+		return sg_report(a->resume, &e);
+	return ck->state == SG_CKPT_DONE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -417,6 +497,10 @@ main(int argc, char **argv)
 	    .size = SG_CHUNK_SIZE_DEFAULT } };
 	sg_io_out *out;
 	sg_chunker *c;
+	sg_ckpt *ck = NULL;
+	sg_replay *replay = NULL;
+	sg_emit_fn emit = sg_io_emit_buffered;
+	void *emit_ctx;
 	sg_err e;
 	int status;
 
@@ -430,19 +514,36 @@ main(int argc, char **argv)
 		return status < 0 ? 0 : status;
 	if ((status = sg_refuse_tty_output()) != 0)
 		return status;
-	if ((out = malloc(sizeof *out)) == NULL) {
+	if ((out = malloc(sizeof *out)) == NULL ||
+	    (a.resume != NULL && ((ck = malloc(sizeof *ck)) == NULL ||
+	    (replay = malloc(sizeof *replay)) == NULL))) {
 		sg_err_set(&e, SG_ENOMEM, "out of memory");
-		return sg_report(NULL, &e);
+		status = sg_report(NULL, &e);
+		goto out;
 	}
 	out->fd = STDOUT_FILENO;
 	out->len = 0;
-	if ((c = sg_chunker_new(&a.o, sg_io_emit_buffered, out, &e)) == NULL) {
-		free(out);
-		return e.code == SG_EUSAGE ? sg_usage_error(&e, synopsis) : sg_report(NULL, &e);
+	emit_ctx = out;
+	if (a.resume != NULL) {
+		/* A job already done writes nothing and succeeds. */
+		if ((status = load_resume(&a, ck)) != 0) {
+			status = status == 1 ? 0 : status;
+			goto out;
+		}
+		sg_replay_init(replay, ck, sg_io_emit_buffered, out);
+		emit = sg_replay_emit;
+		emit_ctx = replay;
+	}
+	if ((c = sg_chunker_new(&a.o, emit, emit_ctx, &e)) == NULL) {
+		status = e.code == SG_EUSAGE ? sg_usage_error(&e, synopsis) : sg_report(NULL, &e);
+		goto out;
 	}
 	sg_io_widen_pipe(out->fd, 1u << 20);
-	status = run(c, out, &a);
+	status = run(c, out, replay, &a);
 	sg_chunker_free(c);
+out:
+	free(replay);
+	free(ck);
 	free(out);
 	return status;
 }

@@ -162,7 +162,7 @@ encode(sg_pool *p, struct run *x, const char *path)
 	sg_err_clear(&e);
 	if ((fd = sg_io_open_input(path, &e)) < 0)
 		return sg_report(sg_display_name(path), &e);
-	rc = sg_stage_input(p, fd, SG_STAGE_SUMS_ELSEWHERE, &ops, x, &x->v, &e);
+	rc = sg_stage_input(p, fd, SG_STAGE_SUMS_ELSEWHERE | SG_STAGE_EMPTY_OK, &ops, x, &x->v, &e);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc < 0 ? sg_report(sg_display_name(path), &e) : 0;

@@ -391,25 +391,6 @@ run(struct run *r, unsigned char *buf)
 /* ------------------------------------------------------------- arguments */
 
 static int
-parse_interval(const char *s, double *out, sg_err *e)
-{
-	char *end;
-	double v;
-
-	/* A plain decimal: digits and one point, as the man page says. */
-	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.'))
-		return sg_err_set(e, SG_EUSAGE,
-		    "--interval takes seconds from 0.01 to 86400, not '%s'", s);
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !(v >= 0.01 && v <= 86400))
-		return sg_err_set(e, SG_EUSAGE,
-		    "--interval takes seconds from 0.01 to 86400, not '%s'", s);
-	*out = v;
-	return 0;
-}
-
-static int
 parse_args(int argc, char **argv, struct args *a)
 {
 	static char *stdin_only[] = { "-" };
@@ -428,7 +409,9 @@ parse_args(int argc, char **argv, struct args *a)
 			sg_print_version();
 			return -1;
 		case OPT_EVENTS: a->events = optarg; a->json = 1; break;
-		case OPT_INTERVAL: rc = parse_interval(optarg, &a->interval, &e); break;
+		case OPT_INTERVAL:
+			rc = sg_seconds_parse("--interval", optarg, 0.01, 86400, &a->interval, &e);
+			break;
 		case OPT_JSON: a->json = 1; break;
 		case OPT_LABEL:
 			if (strlen(optarg) > 1024)

@@ -41,6 +41,17 @@ _sg_chunk()
 		mapfile -t COMPREPLY < <(compgen -P "$pre" -W 'split keep error' -- "$cur")
 		return
 		;;
+	--resume)
+		# The checkpoint of sg-resume(1): a file, which may not exist yet.
+		if declare -F _filedir >/dev/null; then
+			_filedir
+			[[ -n $pre ]] && COMPREPLY=("${COMPREPLY[@]/#/$pre}")
+		else
+			compopt -o filenames
+			mapfile -t COMPREPLY < <(compgen -P "$pre" -f -- "$cur")
+		fi
+		return
+		;;
 	-n | --records | --overlap | --part | -d | --delimiter)
 		return # a number, K/N or a separator: nothing to suggest
 		;;
@@ -57,7 +68,8 @@ _sg_chunk()
 		mapfile -t COMPREPLY < <(compgen -W '-s --strategy= -b --size=
 			-n --records= --oversize= -d --delimiter= --array --validate
 			--header --until-done --overlap= --min= --avg= --max= --part=
-			--raw --no-archive --no-decompress -h --help -V --version' \
+			--raw --no-archive --no-decompress --resume= -h --help
+			-V --version' \
 			-- "$cur")
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
 			compopt -o nospace

@@ -19,5 +19,6 @@ complete -c sg-chunk -l max -x -d 'cdc: largest chunk (default 4M)' -a '64K 256K
 complete -c sg-chunk -l part -x -d 'Only the K-th of N boundary-aligned parts of FILE (K/N)'
 complete -c sg-chunk -l raw -l no-archive -d 'Read an archive as one source of bytes (still decompressed)'
 complete -c sg-chunk -l no-decompress -d 'Read every input as the bytes it holds'
+complete -c sg-chunk -l resume -r -F -d 'Continue the job that sg-resume records in CHECKPOINT'
 complete -c sg-chunk -s h -l help -d 'Show the help and exit'
 complete -c sg-chunk -s V -l version -d 'Show the version and exit'

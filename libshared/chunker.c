@@ -573,6 +573,13 @@ sg_chunker_end(sg_chunker *c, int last, sg_err *e)
 	return emit_meta(c, SG_TYPE_END, last ? SG_FLAG_LAST : 0, &m, e);
 }
 
+void
+sg_chunker_abandon(sg_chunker *c)
+{
+	c->head = c->len;
+	c->in_source = 0;
+}
+
 int
 sg_chunker_progress(sg_chunker *c, uint64_t consumed, uint64_t total, sg_err *e)
 {

@@ -99,6 +99,11 @@ int sg_chunker_drain(sg_chunker *c, sg_err *e);
 /* The source ended: emit what is held and END (flagged last if last). */
 int sg_chunker_end(sg_chunker *c, int last, sg_err *e);
 
+/* Leave the current source without cutting the rest or sending END: for
+ * sg-chunk --resume, which begins a source the output already holds whole
+ * (replay.h) only to check its BEGIN. */
+void sg_chunker_abandon(sg_chunker *c);
+
 /* Emit a PROGRESS frame: consumed bytes of the underlying input (a
  * compressed file, an archive) out of total (UINT64_MAX when unknown).
  * It carries the current (or last) source's index and no sequence. */

@@ -76,8 +76,14 @@ enum sg_frame_flag {
 	                              * top-level JSON array: it holds whole
 	                              * elements with the array's brackets and
 	                              * commas that fall in it (sg-chunk -s json) */
+	SG_FLAG_RESUMED = 1u << 6,   /* BEGIN: the stream resumes here (sg-chunk
+	                              * --resume): the sink holds the sources
+	                              * before it, and when this BEGIN repeats one
+	                              * it holds, the frames up to the next DATA;
+	                              * readers accept that one jump in source,
+	                              * seq and offset, and skip END's totals */
 };
-#define SG_FLAG_KNOWN 0x003Fu
+#define SG_FLAG_KNOWN 0x007Fu
 
 typedef struct sg_frame_hdr {
 	uint16_t hdr_len;

@@ -19,6 +19,7 @@ list_flags(sg_buf *out, unsigned flags, sg_err *e)
 		{ SG_FLAG_LAST, "last" },
 		{ SG_FLAG_STORED, "stored" },
 		{ SG_FLAG_ARRAY, "array" },
+		{ SG_FLAG_RESUMED, "resumed" },
 	};
 	const char *sep = "";
 	unsigned bit;
@@ -87,6 +88,10 @@ list_begin(sg_buf *out, const sg_meta *m, sg_err *e)
 	if (m->have & SG_META_HAS(SG_META_PART)) {
 		sg_buf_printf(out, e, ",\"part\":");
 		sg_json_string(out, m->part, strlen(m->part), e);
+	}
+	if (m->have & SG_META_HAS(SG_META_JOB)) {
+		sg_buf_printf(out, e, ",\"job\":");
+		sg_json_string(out, m->job, m->job_len, e);
 	}
 }
 

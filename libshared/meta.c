@@ -66,6 +66,18 @@ sg_meta_set_name(sg_meta *m, const char *name, size_t len)
 }
 
 void
+sg_meta_set_job(sg_meta *m, const char *job, size_t len)
+{
+	if (len > SG_META_JOB_MAX)
+		len = SG_META_JOB_MAX;
+	if (len != 0)
+		memcpy(m->job, job, len);
+	m->job[len] = '\0';
+	m->job_len = len;
+	m->have |= SG_META_HAS(SG_META_JOB);
+}
+
+void
 sg_meta_set_word(sg_meta *m, int tag, const char *word)
 {
 	char *dst = word_field(m, (unsigned)tag);
@@ -104,6 +116,8 @@ sg_meta_encode(const sg_meta *m, unsigned char *out, size_t cap, sg_err *e)
 			continue;
 		if (tag == SG_META_NAME) {
 			rc = put_field(out, cap, &pos, tag, m->name, m->name_len, e);
+		} else if (tag == SG_META_JOB) {
+			rc = put_field(out, cap, &pos, tag, m->job, m->job_len, e);
 		} else if (tag == SG_META_MODE) {
 			sg_put64(v, m->mode);
 			rc = put_field(out, cap, &pos, tag, v, 8, e);
@@ -144,6 +158,10 @@ sg_meta_decode(const unsigned char *p, size_t len, sg_meta *m, sg_err *e)
 			if (flen > SG_META_NAME_MAX)
 				return sg_err_set(e, SG_EDATA, "source name of %u bytes is too long", flen);
 			sg_meta_set_name(m, (const char *)v, flen);
+		} else if (tag == SG_META_JOB) {
+			if (flen > SG_META_JOB_MAX)
+				return sg_err_set(e, SG_EDATA, "job field of %u bytes is too long", flen);
+			sg_meta_set_job(m, (const char *)v, flen);
 		} else if (is_int_tag(tag)) {
 			uint64_t x;
 

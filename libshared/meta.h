@@ -26,6 +26,8 @@ enum sg_meta_tag {
 	SG_META_OVERSIZE = 8,    /* "split", "keep" or "error" */
 	SG_META_PART = 9,        /* "K/N" with --part: this stream carries part K
 	                          * of N of the source, from BEGIN's offset */
+	SG_META_JOB = 10,        /* sg-chunk --resume: its options, as
+	                          * "key=value" words, for resume to compare */
 	/* END */
 	SG_META_TOTAL = 16,      /* new source bytes carried by this source's DATA */
 	SG_META_FRAMES = 17,     /* DATA frames of this source */
@@ -37,6 +39,7 @@ enum sg_meta_tag {
 
 #define SG_META_NAME_MAX 4096
 #define SG_META_WORD_MAX 31
+#define SG_META_JOB_MAX 2048
 
 /* One bit per known tag in sg_meta.have. */
 #define SG_META_HAS(tag) (UINT64_C(1) << (tag))
@@ -53,6 +56,8 @@ typedef struct sg_meta {
 	uint64_t records;
 	char oversize[SG_META_WORD_MAX + 1];
 	char part[SG_META_WORD_MAX + 1];
+	char job[SG_META_JOB_MAX + 1]; /* NUL-terminated */
+	size_t job_len;
 	uint64_t total;
 	uint64_t frames;
 	uint64_t source_sum;
@@ -67,6 +72,9 @@ void sg_meta_clear(sg_meta *m);
  * (strategy, oversize), and mark it present. */
 void sg_meta_set_name(sg_meta *m, const char *name, size_t len);
 void sg_meta_set_word(sg_meta *m, int tag, const char *word);
+
+/* Set the job field (truncated to SG_META_JOB_MAX bytes), mark it present. */
+void sg_meta_set_job(sg_meta *m, const char *job, size_t len);
 
 /* Serialize the present fields into out[0..cap). Returns the length, or
  * SG_EINTERNAL if cap is too small (SG_FRAME_META_MAX always suffices). */

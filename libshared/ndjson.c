@@ -417,6 +417,7 @@ flags_value(sg_reader *r, struct sg_ndjson *j, sg_err *e)
 		{ "oversize", SG_FLAG_OVERSIZE }, { "overlap", SG_FLAG_OVERLAP },
 		{ "header", SG_FLAG_HEADER }, { "last", SG_FLAG_LAST },
 		{ "stored", SG_FLAG_STORED }, { "array", SG_FLAG_ARRAY },
+		{ "resumed", SG_FLAG_RESUMED },
 	};
 	char w[WORD_MAX + 1];
 	size_t i;

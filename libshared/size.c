@@ -1,7 +1,9 @@
 #include "size.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Digits only, into *out; the end of the digits in *end. */
@@ -110,4 +112,24 @@ sg_size_format(uint64_t n, char *buf, size_t cap)
 	else
 		snprintf(buf, cap, "%.1f %s", v, unit[u]);
 	return buf;
+}
+
+int
+sg_seconds_parse(const char *opt, const char *s, double min, double max, double *out,
+		 sg_err *e)
+{
+	char *end;
+	double v;
+
+	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.'))
+		goto bad;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !(v >= min && v <= max))
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return sg_err_set(e, SG_EUSAGE, "%s takes seconds from %g to %g, not '%s'",
+	    opt, min, max, s);
 }

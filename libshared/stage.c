@@ -193,7 +193,7 @@ sg_stage_input(sg_pool *p, int fd, unsigned flags, const sg_stage_ops *ops, void
 		sg_verify_skip_source_sums(*v);
 	}
 	rc = sg_stage_run(p, r, fd, ops, ctx, e);
-	if (rc == 0)
+	if (rc == 0 && !((flags & SG_STAGE_EMPTY_OK) && sg_reader_tell(r) == 0))
 		rc = sg_verify_finish(*v, sg_reader_count(r), sg_reader_tell(r), e);
 	sg_reader_free(r);
 	sg_verify_free(*v);

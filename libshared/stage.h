@@ -33,6 +33,9 @@ sg_pool *sg_stage_pool(unsigned threads, sg_pool_fn fn, void *arg, sg_err *e);
  * workers, and END's whole-source checksum is left to a later reader
  * (sg-encode, which passes END on). */
 #define SG_STAGE_SUMS_ELSEWHERE 1u
+/* ... and an input with no bytes at all is no error: sg-encode passes it
+ * on as empty (sg-chunk --resume writes nothing for a job already done). */
+#define SG_STAGE_EMPTY_OK 2u
 
 /* One whole input: a reader on fd, a fresh verifier in *v for the emit
  * function to use, the loop, then the end-of-stream check. Returns 0 or

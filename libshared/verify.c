@@ -13,6 +13,8 @@ struct sg_verify {
 	uint64_t seq;        /* expected seq of the next frame of the source */
 	uint64_t offset;     /* expected offset of the next new byte */
 	uint64_t total, frames;
+	int resync;          /* a resumed BEGIN: take the next place as given */
+	int partial;         /* the source resumed: END's totals are not ours */
 	sg_sum_stream *sum;
 	int skip_sums;       /* END's source checksum is left downstream */
 	sg_meta scratch;
@@ -59,6 +61,12 @@ check_place(sg_verify *v, const sg_frame *f, sg_err *e)
 		    sg_frame_type_name(h->type), h->source);
 	if (h->source != v->source)
 		return BAD("frame of source %u inside source %u", h->source, v->source);
+	if (v->resync && h->seq >= v->seq && h->offset >= v->offset) {
+		v->resync = 0;
+		v->partial = 1;
+		v->seq = h->seq;
+		v->offset = h->offset;
+	}
 	if (h->seq != v->seq)
 		return BAD("sequence %llu where %llu was expected (frames %s)",
 		    (unsigned long long)h->seq, (unsigned long long)v->seq,
@@ -73,8 +81,12 @@ static int
 begin(sg_verify *v, const sg_frame *f, const sg_meta *m, sg_err *e)
 {
 	uint32_t want = v->stream_open ? v->source + 1 : 0;
+	int resumed = (f->h.flags & SG_FLAG_RESUMED) != 0;
 
 	(void)m;
+	/* sg-chunk --resume: the sources before are in the sink already. */
+	if (resumed && !v->in_source && f->h.source >= want)
+		want = f->h.source;
 	if (v->in_source)
 		return BAD("BEGIN of source %u inside source %u (END missing)",
 		    f->h.source, v->source);
@@ -89,6 +101,8 @@ begin(sg_verify *v, const sg_frame *f, const sg_meta *m, sg_err *e)
 	v->seq = 1;
 	v->offset = f->h.offset;
 	v->total = v->frames = 0;
+	v->resync = resumed;
+	v->partial = 0;
 	sg_sum_stream_reset(v->sum);
 	return 0;
 }
@@ -122,6 +136,8 @@ end(sg_verify *v, const sg_frame *f, const sg_meta *m, sg_err *e)
 		return rc;
 	if ((m->have & need) != need)
 		return BAD("END of source %u lacks its totals", v->source);
+	if (v->partial)
+		goto ended;  /* the source's start went to the sink earlier */
 	if (m->total != v->total)
 		return BAD("END says %llu bytes, the source carried %llu",
 		    (unsigned long long)m->total, (unsigned long long)v->total);
@@ -132,7 +148,9 @@ end(sg_verify *v, const sg_frame *f, const sg_meta *m, sg_err *e)
 	if (!v->skip_sums && m->source_sum != sum)
 		return BAD("whole-source checksum mismatch (END %016llx, data %016llx)",
 		    (unsigned long long)m->source_sum, (unsigned long long)sum);
+ended:
 	v->in_source = 0;
+	v->resync = v->partial = 0;
 	v->stream_open = !(f->h.flags & SG_FLAG_LAST);
 	return 0;
 }

@@ -71,6 +71,19 @@ say "sg-chunk -b 8M app.log.gz | sg-decode --split pieces -0 | xargs -0 -P2 -n1 
 rm -rf pieces
 sg-chunk -b 8M app.log.gz | sg-decode --split pieces -0 | xargs -0 -P2 -n1 wc -l | sort -k2 | head -n 3
 
+say "sg-chunk --resume job.ckpt app.log.gz | sg-encode | sg-resume job.ckpt -o job.sg   # killed after 0.3 s"
+rm -f job.ckpt job.sg
+( sg-chunk --resume job.ckpt app.log.gz | pv -qL 20M | sg-encode | sg-resume job.ckpt -o job.sg ) 2>/dev/null &
+sleep 0.3
+pkill -KILL -P $! -x sg-resume || true
+wait || true
+say "sg-resume status job.ckpt"
+sg-resume status job.ckpt
+say "until sg-chunk --resume job.ckpt app.log.gz | sg-encode | sg-resume job.ckpt -o job.sg; do sleep 1; done"
+until sg-chunk --resume job.ckpt app.log.gz | sg-encode | sg-resume job.ckpt -o job.sg; do sleep 1; done
+say "sg-decode job.sg | cmp - app.log && echo identical after the crash"
+sg-decode job.sg | cmp - app.log && echo identical after the crash
+
 say "flip one byte in the middle of app.sg, then decode it"
 size=$(wc -c < app.sg)
 printf 'X' | dd of=app.sg bs=1 seek=$((size / 2)) conv=notrunc status=none

@@ -9,7 +9,7 @@ set -eu
 build_pkgs="gcc make pkg-config libarchive-dev libzstd-dev liblz4-dev libxxhash-dev"
 test_pkgs="libcmocka-dev bats bats-support bats-assert mandoc jq zstd lz4 parallel \
 time bsdutils clang python3 xxd valgrind curl gnuplot-nox \
-bzip2 xz-utils zip unzip p7zip-full ncompress pv tmux"
+bzip2 xz-utils zip unzip p7zip-full ncompress pv tmux procps"
 
 case "${1:-all}" in
 build) want="$build_pkgs" ;;

@@ -190,6 +190,47 @@ test_name(void **state)
 	free(longname);
 }
 
+/* The job field (sg-chunk --resume's options): bytes with their length,
+ * up to SG_META_JOB_MAX; one more on the wire is refused. */
+static void
+test_job(void **state)
+{
+	unsigned char out[SG_META_JOB_MAX + 64];
+	char *job = malloc(SG_META_JOB_MAX + 10);
+	sgt_buf want = { 0 };
+	sg_meta m, back;
+	sg_err e;
+	int n;
+
+	(void)state;
+	sg_err_clear(&e);
+	sg_meta_clear(&m);
+	sg_meta_set_job(&m, "strategy=json size=1048576", 26);
+	assert_int_equal(m.have, SG_META_HAS(SG_META_JOB));
+	field(&want, SG_META_JOB, "strategy=json size=1048576", 26);
+	n = sg_meta_encode(&m, out, sizeof out, &e);
+	assert_int_equal(n, (int)want.len);
+	assert_memory_equal(out, want.p, want.len);
+	assert_int_equal(decode(&want, &back, &e), 0);
+	assert_int_equal(back.have, SG_META_HAS(SG_META_JOB));
+	assert_int_equal(back.job_len, 26);
+	assert_string_equal(back.job, "strategy=json size=1048576");
+	sgt_buf_free(&want);
+
+	memset(job, 'j', SG_META_JOB_MAX + 10);
+	field(&want, SG_META_JOB, job, SG_META_JOB_MAX);
+	assert_int_equal(decode(&want, &back, &e), 0);
+	assert_int_equal(back.job_len, SG_META_JOB_MAX);
+	sgt_buf_free(&want);
+	field(&want, SG_META_JOB, job, SG_META_JOB_MAX + 1);
+	assert_int_equal(decode(&want, &back, &e), SG_EDATA);
+	assert_non_null(strstr(e.msg, "too long"));
+	sgt_buf_free(&want);
+	sg_meta_set_job(&m, job, SG_META_JOB_MAX + 10);
+	assert_int_equal(m.job_len, SG_META_JOB_MAX);
+	free(job);
+}
+
 static void
 test_words(void **state)
 {
@@ -332,7 +373,7 @@ test_empty(void **state)
 static void
 test_unknown_tags(void **state)
 {
-	static const unsigned tags[] = { 0, 10, 15, 19, 31, 34, 63, 64, 65, 1000, 0xFFFF };
+	static const unsigned tags[] = { 0, 11, 15, 19, 31, 34, 63, 64, 65, 1000, 0xFFFF };
 	static const unsigned lens[] = { 0, 1, 8, 100, 3000 };
 	unsigned char junk[3000];
 	size_t t, l;
@@ -489,6 +530,7 @@ main(void)
 		cmocka_unit_test(test_int_tags),
 		cmocka_unit_test(test_mtime_negative),
 		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_job),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_all_fields),
 		cmocka_unit_test(test_empty),

@@ -150,3 +150,33 @@ setup() {
 	run vg sg-progress bad.sg
 	[ "$status" -eq 65 ] || fail "a bad frame: exit $status"
 }
+
+@test "memcheck: sg-chunk --resume and sg-resume: interrupted, torn, resumed, refused, status" {
+	# An interrupted job: the frames stop part way.
+	sg-chunk --resume job.ckpt -b 4K text | head -c 30000 >cut.sg
+	run vg sg-resume job.ckpt -o out.sg <cut.sg
+	[ "$status" -eq 75 ] || fail "interrupted: exit $status"
+	printf 'torn' >>out.sg
+	# Resumed: replayed, checked, appended (framed, then --raw on its own job).
+	sg-chunk --resume job.ckpt -b 4K text >rest.sg
+	run vg sg-chunk --resume job.ckpt -b 4K text
+	assert_success
+	run vg sg-resume job.ckpt -o out.sg <rest.sg
+	assert_success
+	sg-decode out.sg | cmp - text
+	sg-chunk --resume raw.ckpt -b 4K text | sg-encode -c lz4 >lz4.sg
+	run vg sg-resume --raw raw.ckpt -o out.raw <lz4.sg
+	assert_success
+	cmp out.raw text
+	# Refused: changed options; a frame past the checkpoint's position.
+	run vg sg-chunk --resume job.ckpt -b 8K text
+	[ "$status" -eq 75 ] || fail "changed -b: exit $status"
+	sg-chunk --resume gap.ckpt -b 4K text | head -c 20000 >g.sg
+	vg sg-resume gap.ckpt -o gap.sg <g.sg 2>/dev/null || true
+	run vg sg-resume gap.ckpt -o gap.sg <in.sg
+	[ "$status" -eq 75 ] || fail "a gap: exit $status"
+	run vg sg-resume status job.ckpt
+	assert_success
+	run vg sg-resume status --json gap.ckpt
+	assert_success
+}
