@@ -154,20 +154,17 @@ job_value(const char *job, const char *key, size_t klen, size_t *len)
 	return NULL;
 }
 
-int
-sg_replay_check_job(const sg_ckpt *ck, const char *job, sg_err *e)
+/* Append " --KEY was OLD, now NEW;" for each key of `now` whose value in
+ * `then` differs (or that `then` lacks); with missing, the keys of `then`
+ * that `now` lacks instead. */
+static size_t
+name_changes(char *msg, size_t used, size_t cap, const char *then, const char *now,
+	     int missing)
 {
-	char msg[sizeof e->msg];
-	size_t used = 0;
 	const char *p;
 	int n;
 
-	if (ck->options_len == 0 || strcmp(ck->options, job) == 0)
-		return 0;
-	n = snprintf(msg, sizeof msg, "the options changed since the checkpoint:");
-	used = n > 0 ? (size_t)n : 0;
-	/* Name each key whose value differs, in the order of the words now. */
-	for (p = job; *p != '\0' && used < sizeof msg;) {
+	for (p = now; *p != '\0' && used < cap;) {
 		const char *w = p, *eq, *old;
 		size_t wl = strcspn(p, " "), klen, vlen, olen = 0;
 
@@ -177,17 +174,38 @@ sg_replay_check_job(const sg_ckpt *ck, const char *job, sg_err *e)
 			continue;
 		klen = (size_t)(eq - w);
 		vlen = wl - klen - 1;
-		old = job_value(ck->options, w, klen, &olen);
-		if (old != NULL && olen == vlen && memcmp(old, eq + 1, vlen) == 0)
+		old = job_value(then, w, klen, &olen);
+		if (missing ? old != NULL
+		    : old != NULL && olen == vlen && memcmp(old, eq + 1, vlen) == 0)
 			continue;
-		n = snprintf(msg + used, sizeof msg - used, " --%.*s was %.*s, now %.*s;",
-		    (int)klen, w, old != NULL ? (int)olen : 5, old != NULL ? old : "unset",
-		    (int)vlen, eq + 1);
+		if (missing)
+			n = snprintf(msg + used, cap - used, " --%.*s was %.*s, now unset;",
+			    (int)klen, w, (int)vlen, eq + 1);
+		else
+			n = snprintf(msg + used, cap - used, " --%.*s was %.*s, now %.*s;",
+			    (int)klen, w, old != NULL ? (int)olen : 5,
+			    old != NULL ? old : "unset", (int)vlen, eq + 1);
 		used += n > 0 ? (size_t)n : 0;
 	}
-	if (used >= sizeof msg)
-		used = sizeof msg - 1;
-	if (used > 0 && msg[used - 1] == ';')
+	return used < cap ? used : cap - 1;
+}
+
+int
+sg_replay_check_job(const sg_ckpt *ck, const char *job, sg_err *e)
+{
+	static const char head[] = "the options changed since the checkpoint:";
+	char msg[sizeof e->msg];
+	size_t used = sizeof head - 1;
+
+	if (ck->options_len == 0 || strcmp(ck->options, job) == 0)
+		return 0;
+	memcpy(msg, head, sizeof head);
+	used = name_changes(msg, used, sizeof msg, ck->options, job, 0);
+	used = name_changes(msg, used, sizeof msg, job, ck->options, 1);
+	if (used == sizeof head - 1)
+		return sg_err_set(e, SG_ERESUME, "the options changed since the checkpoint "
+		    "(was '%s')", ck->options);
+	if (msg[used - 1] == ';')
 		msg[used - 1] = '\0';
 	return sg_err_set(e, SG_ERESUME, "%s", msg);
 }

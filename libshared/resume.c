@@ -25,6 +25,7 @@ struct sg_resume {
 	int fd;                   /* OUTPUT, locked */
 	uint64_t torn;            /* cut off when opened */
 	int created;              /* OUTPUT did not exist */
+	int caught_up;            /* a frame has been written since opening */
 	uint64_t unsynced;        /* bytes written since the last sync */
 	int dirty;                /* cur changed since the last save */
 	struct timespec last_sync;
@@ -233,6 +234,7 @@ sg_resume_open(const sg_resume_opts *o, sg_err *e)
 	if ((rc = sg_ckpt_load(o->checkpoint, &r->cur, e)) < 0 ||
 	    open_or_undo(r, rc == 1, e) < 0)
 		goto fail;
+	r->caught_up = r->cur.state == SG_CKPT_FRESH;
 	return r;
 fail:
 	if (r->fd >= 0)
@@ -280,8 +282,10 @@ place(sg_resume *r, const sg_frame *f, sg_err *e)
 	const sg_frame_hdr *h = &f->h;
 	sg_ckpt *c = &r->cur;
 
+	/* A newer writer's frame carries no place of its own: it goes in
+	 * only once the stream has caught up with OUTPUT's end. */
 	if (h->type != SG_TYPE_BEGIN && h->type != SG_TYPE_DATA && h->type != SG_TYPE_END)
-		return r->o.raw ? DROP : WRITE;   /* a newer writer's frame */
+		return r->o.raw || !r->caught_up ? DROP : WRITE;
 	if (h->source < c->source)
 		return DROP;
 	if (h->source > c->source)
@@ -445,6 +449,7 @@ sg_resume_frame(sg_resume *r, const sg_frame *f, sg_err *e)
 		return sg_err_at(e, rc, f->index, f->at, "bad BEGIN metadata: %s", e->msg);
 	if ((rc = write_frame(r, f, e)) < 0)
 		return rc;
+	r->caught_up = 1;
 	advance(r, f, m);
 	if (f->h.type == SG_TYPE_END ||
 	    (r->o.every_bytes > 0 && r->unsynced >= r->o.every_bytes) ||

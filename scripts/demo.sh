@@ -71,10 +71,10 @@ say "sg-chunk -b 8M app.log.gz | sg-decode --split pieces -0 | xargs -0 -P2 -n1 
 rm -rf pieces
 sg-chunk -b 8M app.log.gz | sg-decode --split pieces -0 | xargs -0 -P2 -n1 wc -l | sort -k2 | head -n 3
 
-say "sg-chunk --resume job.ckpt app.log.gz | sg-encode | sg-resume job.ckpt -o job.sg   # killed after 0.3 s"
+say "sg-chunk --resume job.ckpt app.log.gz | sg-encode | sg-resume job.ckpt -o job.sg   # killed after 1.5 s"
 rm -f job.ckpt job.sg
 ( sg-chunk --resume job.ckpt app.log.gz | pv -qL 20M | sg-encode | sg-resume job.ckpt -o job.sg ) 2>/dev/null &
-sleep 0.3
+sleep 1.5
 pkill -KILL -P $! -x sg-resume || true
 wait || true
 say "sg-resume status job.ckpt"

@@ -416,3 +416,42 @@ interrupted() {
 	[ "$(jq -r .durable_bytes <<<"$output")" -gt 200000 ] || fail "after 1 s idle: $output"
 	exec 7>&-
 }
+
+@test "every strategy and context option resumes exactly, cut at random points" {
+	local args n cut
+	printf 'id,note\n' >t.csv
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%d,\"line %d\nsecond, \"\"q\"\"\"\n", i, i }' >>t.csv
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "event: e\ndata: {\"i\":%d}\n\n", i }' >t.sse
+	printf '[' >t.json
+	awk 'BEGIN { for (i = 0; i < 30000; i++) printf "%s{\"i\":%d,\"s\":\"é\\n\"}", i ? "," : "", i }' >>t.json
+	printf ']' >>t.json
+	head -c 1500000 small.ndjson | tr '\n' '\0' >t.nul
+	while read -r args; do
+		rm -f ref.* job.* out.*
+		# shellcheck disable=SC2086 # the options are words
+		sg-chunk --resume ref.ckpt $args | sg-encode | sg-resume ref.ckpt -o ref.sg
+		n=$(file_size ref.sg)
+		# Three interruptions at random frame bytes, then to the end.
+		for cut in $((RANDOM * n / 32768 / 3)) $((RANDOM * n / 32768 / 2)) $((RANDOM * n / 32768)); do
+			# shellcheck disable=SC2086
+			sg-chunk --resume job.ckpt $args | head -c "$cut" | sg-encode 2>/dev/null |
+				sg-resume job.ckpt -o out.sg 2>/dev/null || true
+		done
+		# shellcheck disable=SC2086
+		sg-chunk --resume job.ckpt $args | sg-encode | sg-resume job.ckpt -o out.sg ||
+			fail "$args: the last run failed"
+		cmp out.sg ref.sg || fail "$args: not identical after interruptions"
+	done <<-'EOF2'
+	-s lines -b 4K small.ndjson
+	-s bytes -b 3000 small.ndjson
+	-s utf8 -b 1000 t.json
+	-s paragraph -b 2K --overlap 300 small.ndjson
+	-s csv --header -b 8K t.csv
+	-s sse -n 3 t.sse
+	-s delim -d \0 -b 8K t.nul
+	-s cdc --min 1K --avg 4K --max 16K small.ndjson
+	-s json --array -b 8K t.json
+	-s json -b 300 --oversize split t.json
+	-s json -n 7 --validate small.ndjson
+	EOF2
+}
