@@ -27,10 +27,10 @@ enum field {
 	F_TYPE, F_TYPE_ID, F_SOURCE, F_SEQ, F_OFFSET, F_SIZE, F_CONTEXT, F_FLAGS,
 	F_CHECKSUM, F_NAME, F_NAME_B64, F_SOURCE_SIZE, F_MTIME, F_MODE, F_STRATEGY,
 	F_CHUNK_SIZE, F_RECORDS, F_OVERSIZE, F_TOTAL, F_FRAMES, F_SOURCE_SUM,
-	F_CONSUMED, F_INPUT_TOTAL, F_TEXT, F_BASE64, F_PART, F_COUNT
+	F_CONSUMED, F_INPUT_TOTAL, F_TEXT, F_BASE64, F_PART, F_JOB, F_COUNT
 };
 
-enum kind { K_UINT, K_WORD, K_NAME, K_FLAGS, K_TEXT, K_BASE64, K_HEX };
+enum kind { K_UINT, K_WORD, K_NAME, K_FLAGS, K_TEXT, K_BASE64, K_HEX, K_JOB };
 
 static const struct {
 	const char *key;
@@ -63,6 +63,7 @@ static const struct {
 	[F_TEXT] = { "text", K_TEXT, 0 },
 	[F_BASE64] = { "base64", K_BASE64, 0 },
 	[F_PART] = { "part", K_WORD, 0 },
+	[F_JOB] = { "job", K_JOB, 0 },
 };
 
 struct sg_ndjson {
@@ -72,6 +73,7 @@ struct sg_ndjson {
 	char word[F_COUNT][WORD_MAX + 1];
 	uint16_t flags;
 	sg_buf name;               /* the decoded name */
+	sg_buf job;                /* the decoded job (BEGIN, sg-chunk --resume) */
 	sg_buf frame;              /* the frame: room for its header, then the
 	                            * payload, decoded straight into place */
 	uint64_t start;            /* input offset of the object's '{' */
@@ -83,6 +85,7 @@ sg_ndjson_free(sg_reader *r)
 	if (r->json == NULL)
 		return;
 	sg_buf_free(&r->json->name);
+	sg_buf_free(&r->json->job);
 	sg_buf_free(&r->json->frame);
 	free(r->json);
 	r->json = NULL;
@@ -524,6 +527,12 @@ field_value(sg_reader *r, struct sg_ndjson *j, int f, sg_err *e)
 		if (s.b64 != NULL && (rc = sg_base64_dec_finish(&dec, e)) < 0)
 			return sg_reader_fail(r, rc, e);
 		break;
+	case K_JOB:
+		j->job.len = 0;
+		s.out = &j->job;
+		s.max = SG_META_JOB_MAX;
+		rc = string(r, &s, e);
+		break;
 	case K_TEXT:
 	case K_BASE64:
 		if (j->have & (1u << F_TEXT | 1u << F_BASE64))
@@ -613,6 +622,8 @@ build_meta(sg_reader *r, struct sg_ndjson *j, unsigned type, sg_meta *m, sg_err 
 		return 0;
 	if (j->have & (1u << F_NAME | 1u << F_NAME_B64))
 		sg_meta_set_name(m, (const char *)j->name.p, j->name.len);
+	if (has(j, F_JOB))
+		sg_meta_set_job(m, (const char *)j->job.p, j->job.len);
 	if (has(j, F_MTIME)) {
 		if (parse_mtime(j->word[F_MTIME], &m->mtime_ns) < 0)
 			return BAD("\"mtime\" is not an RFC 3339 UTC time from 1677 to 2262");
@@ -764,6 +775,7 @@ sg_ndjson_next(sg_reader *r, sg_frame *f, sg_err *e)
 	j->have = j->null = 0;
 	j->flags = 0;
 	j->name.len = 0;
+	j->job.len = 0;
 	/* The payload goes in after room for the header. */
 	j->frame.len = 0;
 	if ((rc = sg_buf_reserve(&j->frame, SG_FRAME_HDR_LEN, e)) < 0)

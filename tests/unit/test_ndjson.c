@@ -649,6 +649,43 @@ test_name_base64_first(void **state)
 	}
 }
 
+/* The job field of sg-chunk --resume comes back from NDJSON exactly, so a
+ * job can pass through sg-encode --json and still be resumed; one byte
+ * past SG_META_JOB_MAX is refused. */
+static void
+test_job_field(void **state)
+{
+	static const char line[] = "{\"type\":\"begin\",\"source\":0,\"seq\":0,"
+	    "\"offset\":0,\"name\":\"a\",\"job\":\"strategy=json delimiter=0a \\\"q\\\"\"}\n";
+	char *big = malloc(SG_META_JOB_MAX + 200);
+	sgt_mem mem = { .p = (const unsigned char *)line, .len = sizeof line - 1 };
+	sg_reader *rd = sg_reader_new(sgt_mem_read, &mem);
+	sg_frame f;
+	sg_meta m;
+	sg_err e;
+	int n;
+
+	(void)state;
+	assert_non_null(rd);
+	assert_non_null(big);
+	sg_err_clear(&e);
+	if (sg_reader_next(rd, &f, &e) != 1)
+		fail_msg("%s", e.msg);
+	assert_int_equal(sg_meta_decode(f.payload, f.h.size, &m, &e), 0);
+	assert_true(m.have & SG_META_HAS(SG_META_JOB));
+	assert_string_equal(m.job, "strategy=json delimiter=0a \"q\"");
+	sg_reader_free(rd);
+
+	n = snprintf(big, SG_META_JOB_MAX + 200, "{\"type\":\"begin\",\"source\":0,"
+	    "\"seq\":0,\"offset\":0,\"job\":\"%0*d\"}\n", SG_META_JOB_MAX + 1, 0);
+	mem = (sgt_mem){ .p = (const unsigned char *)big, .len = (size_t)n };
+	rd = sg_reader_new(sgt_mem_read, &mem);
+	assert_non_null(rd);
+	assert_true(sg_reader_next(rd, &f, &e) < 0);
+	sg_reader_free(rd);
+	free(big);
+}
+
 /* --- what the reader must refuse ---------------------------------------------- */
 
 static char abc_sum[17];
@@ -1211,6 +1248,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_shuffled),
 		cmocka_unit_test(test_chunker_stream),
 		cmocka_unit_test(test_name_base64_first),
+		cmocka_unit_test(test_job_field),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_strings),
 		cmocka_unit_test(test_bad_base64),
