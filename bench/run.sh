@@ -388,6 +388,7 @@ main() {
 	BENCH_RESULTS=$RESULTS "$HERE/strategies.sh"
 	BENCH_RESULTS=$RESULTS "$HERE/archive.sh" # gzip/zstd/tar input, --split fan-out
 	BENCH_RESULTS=$RESULTS "$HERE/progress.sh" # sg-progress against cat and pv
+	BENCH_RESULTS=$RESULTS "$HERE/resume.sh" # sg-resume: SIGKILL fault injection, overhead, RSS
 	# Peak RSS against input size (128M to 8G, generated on the fly); appends
 	# to $RESULTS and writes bench/rss.dat.
 	BENCH_RESULTS=$RESULTS "$HERE/rss.sh"

@@ -178,7 +178,10 @@ name_changes(char *msg, size_t used, size_t cap, const char *then, const char *n
 		if (missing ? old != NULL
 		    : old != NULL && olen == vlen && memcmp(old, eq + 1, vlen) == 0)
 			continue;
-		if (missing)
+		/* The FILE operands are kept as their count and a hash. */
+		if (klen == 5 && memcmp(w, "files", 5) == 0)
+			n = snprintf(msg + used, cap - used, " the FILE operands differ;");
+		else if (missing)
 			n = snprintf(msg + used, cap - used, " --%.*s was %.*s, now unset;",
 			    (int)klen, w, (int)vlen, eq + 1);
 		else
