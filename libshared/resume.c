@@ -27,6 +27,7 @@ struct sg_resume {
 	int created;              /* OUTPUT did not exist */
 	int caught_up;            /* a frame has been written since opening */
 	uint64_t unsynced;        /* bytes written since the last sync */
+	uint64_t kicked;          /* OUTPUT offset up to which writeback was started */
 	int dirty;                /* cur changed since the last save */
 	struct timespec last_sync;
 	int replayed;             /* the current source's BEGIN came again ... */
@@ -38,6 +39,8 @@ struct sg_resume {
 };
 
 enum { DROP, WRITE };
+
+#define WRITEBACK_STEP (8u << 20)
 
 static double
 since(const struct timespec *t)
@@ -199,6 +202,7 @@ open_output(sg_resume *r, int have_ckpt, sg_err *e)
 	}
 	if (lseek(r->fd, (off_t)r->cur.length, SEEK_SET) < 0)
 		return sys_err(e, SG_EIO, "cannot seek in", abs);
+	r->kicked = r->cur.length;
 	return 0;
 }
 
@@ -417,6 +421,14 @@ write_frame(sg_resume *r, const sg_frame *f, sg_err *e)
 		    r->cur.length, why);
 	}
 	r->cur.length += n;
+	/* Start writeback of each 8 MiB written, so that the fsync at the
+	 * next checkpoint finds little left to do and the pipe keeps moving.
+	 * Only a hint: its failure changes nothing. */
+	if (r->cur.length - r->kicked >= WRITEBACK_STEP) {
+		(void)sync_file_range(r->fd, (off_t)r->kicked, (off_t)(r->cur.length - r->kicked),
+		    SYNC_FILE_RANGE_WRITE);
+		r->kicked = r->cur.length;
+	}
 	r->cur.tail_len = n;
 	r->cur.tail_sum = sg_sum(p, (size_t)n);
 	r->unsynced += n;
