@@ -262,35 +262,39 @@ cut_short(const sg_err *e)
 	return e->code == SG_EDATA && strncmp(e->msg, "truncated ", 10) == 0;
 }
 
-/* Wait for input, but sync what is pending when the time rule says so
- * first: a slow producer still gets a checkpoint a second. */
-static int
-wait_input(sg_resume *r, sg_reader *rd, sg_err *e)
+/* stdin for the reader, and the sink whose time rule may not wait for it. */
+struct input {
+	int fd;
+	sg_resume *r;
+};
+
+/* An sg_read_fn: read stdin, but while nothing arrives, sync what is
+ * pending when the time rule says so, also in the middle of a frame: a slow
+ * or stalled producer still gets a checkpoint every interval. */
+static ssize_t
+read_or_sync(void *ctx, void *buf, size_t n, sg_err *e)
 {
+	struct input *in = ctx;
 	int ms;
 
-	while (!sg_reader_has_frame(rd) && sg_resume_pending(r, &ms)) {
-		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-		int n = ms == 0 ? 0 : poll(&p, 1, ms);
+	while (sg_resume_pending(in->r, &ms)) {
+		struct pollfd p = { .fd = in->fd, .events = POLLIN };
+		int k = ms == 0 ? 0 : poll(&p, 1, ms);
+		int rc;
 
-		if (n < 0 && errno != EINTR)
-			return 0;
-		if (n > 0)
-			return 0;
-		if (n == 0) {
-			int rc = sg_resume_sync(r, e);
-
-			if (rc < 0)
-				return rc;
-		}
+		if (k > 0 || (k < 0 && errno != EINTR))
+			break;
+		if (k == 0 && (rc = sg_resume_sync(in->r, e)) < 0)
+			return rc;
 	}
-	return 0;
+	return sg_reader_fd(&in->fd, buf, n, e);
 }
 
 static int
 run(const struct args *a)
 {
-	int fd = STDIN_FILENO, rc, status = 0;
+	struct input in = { .fd = STDIN_FILENO };
+	int rc, status = 0;
 	sg_reader *rd = NULL;
 	sg_resume *r;
 	sg_frame f;
@@ -304,11 +308,12 @@ run(const struct args *a)
 		    a->o.output, sg_resume_torn(r));
 	if (sg_resume_done(r))
 		goto close;
-	if ((rd = sg_reader_new(sg_reader_fd, &fd)) == NULL) {
+	in.r = r;
+	if ((rd = sg_reader_new(read_or_sync, &in)) == NULL) {
 		status = sg_report(NULL, (sg_err_set(&e, SG_ENOMEM, "out of memory"), &e));
 		goto close;
 	}
-	while ((rc = wait_input(r, rd, &e)) == 0 && (rc = sg_reader_next(rd, &f, &e)) == 1) {
+	while ((rc = sg_reader_next(rd, &f, &e)) == 1) {
 		if ((rc = sg_resume_frame(r, &f, &e)) < 0)
 			break;
 		if (sg_resume_done(r))
