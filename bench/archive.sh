@@ -30,9 +30,11 @@
 # shellcheck disable=SC2016 # backquotes in single quotes are markdown code
 set -euo pipefail
 
-# run.sh's helpers: target_bytes, setup_dir, rss, chunk, now_ns, median, mib,
-# cell, replace_section, and its globals (SG_BIN, RESULTS, GNU_TIME, HERE,
-# REPO). Sourcing it runs nothing.
+# run.sh's helpers: need_tools, target_bytes, setup_dir, drop_work,
+# keep_inputs, rss, chunk, now_ns, run_one, ready, measure, med, tmin, tmax,
+# mbps, rate, ratio, secs, verdict, mib, bmib, rss_cell, cell,
+# replace_section, and its globals (SG_BIN, RESULTS, GNU_TIME, HERE, REPO).
+# Sourcing it runs nothing.
 # shellcheck source=SCRIPTDIR/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
@@ -57,15 +59,7 @@ die() { printf 'bench/archive: %s\n' "$*" >&2; exit 1; }
 say() { printf 'bench/archive: %s\n' "$*" >&2; }
 
 check_tools() {
-	local t
-	for t in sg-chunk sg-decode; do
-		[[ -x $SG_BIN/$t ]] || die "$SG_BIN/$t not found (run make, or set SG_BIN)"
-	done
-	"$GNU_TIME" -f %M -o /dev/null true 2>/dev/null ||
-		die "$GNU_TIME (GNU time) is needed for peak RSS"
-	for t in awk cmp numfmt stat cksum mkfifo tee sort xargs wc gzip zcat tar python3; do
-		command -v "$t" >/dev/null || die "$t is needed"
-	done
+	need_tools 'sg-chunk sg-decode' 'awk cmp numfmt stat cksum mkfifo tee sort xargs wc gzip zcat tar python3'
 	python3 -c 'import tarfile' 2>/dev/null || die "python3 with tarfile is needed"
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_RUNS: $RUNS"
 }
@@ -73,15 +67,8 @@ check_tools() {
 cleanup() {
 	rm -rf "${WORK:?}/rss" "$WORK/split" "$WORK/check" "$WORK"/check.* \
 		"$WORK/arch-seed.ndjson" "$WORK"/arch-*.tmp "$WORK/big.fifo"
-	if [[ $OWN_DIR == 1 && ${BENCH_KEEP:-0} != 1 ]]; then
-		rm -rf "$WORK"
-	elif [[ ${BENCH_KEEP:-0} == 1 ]]; then
-		say "kept $WORK"
-	fi
+	drop_work
 }
-
-# Inputs are kept only in a directory the user gave, or with BENCH_KEEP=1.
-keep_inputs() { [[ $OWN_DIR == 0 || ${BENCH_KEEP:-0} == 1 ]]; }
 
 # ---------------------------------------------------------------- generator
 
@@ -272,39 +259,13 @@ post_fan_sg() {
 	rm -rf "$WORK/split"
 }
 
-declare -A WHY_NOT=()
-# Can command ID run? Sets WHY_NOT[id] when not.
-ready() {
-	local t
-	for t in ${NEED[$1]}; do
-		command -v "$t" >/dev/null || { WHY_NOT[$1]="$t not installed"; return 1; }
-	done
-}
+declare -A WHY_NOT=() # set by run.sh's ready (the tools in NEED)
 
 # ---------------------------------------------------------------- measuring
+#
+# run.sh's run_one (with pre_/post_ hooks) and measure (round-robin).
 
 declare -A TIMES=() RSS_MAX=()
-
-# Run one command once: time it, check it succeeded, keep the largest RSS of
-# each process.
-run_one() {
-	local id=$1 t0 t1 n k
-	rm -rf "$WORK/rss"; mkdir "$WORK/rss"
-	if declare -F "pre_$id" >/dev/null; then "pre_$id"; fi
-	t0=$(now_ns)
-	"bench_$id" || die "command failed: ${SHOW[$id]}"
-	t1=$(now_ns)
-	if declare -F "post_$id" >/dev/null; then "post_$id"; fi
-	TIMES[$id]+="$((t1 - t0)) "
-	n=0
-	for _ in ${PROCS[$id]}; do
-		n=$((n + 1))
-		# GNU time may put a "Command exited..." line first; %M is last.
-		k=$(tail -n 1 "$WORK/rss/$n")
-		[[ $k =~ ^[0-9]+$ ]] || die "no RSS for ${SHOW[$id]} (process $n)"
-		if ((k > ${RSS_MAX[$id.$n]:-0})); then RSS_MAX[$id.$n]=$k; fi
-	done
-}
 
 # sg-chunk ARGS INPUT | sg-decode must give exactly the bytes of EXPECTED.
 check_exact() {
@@ -358,19 +319,6 @@ checks() {
 	rm -f "$c.want"
 }
 
-# Round-robin as in run.sh: every command once per round, each round starting
-# one command later.
-measure() {
-	local r i n=${#IDS[@]} id
-	for ((r = 0; r < RUNS; r++)); do
-		say "round $((r + 1))/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg))"
-		for ((i = 0; i < n; i++)); do
-			id=${IDS[$(((r + i) % n))]}
-			run_one "$id"
-		done
-	done
-}
-
 # Peak RSS on big.gz, once, verified in the same pass: the cksum of what
 # sg-decode gives back must be the one taken when big.gz was made.
 rss_big() {
@@ -390,30 +338,9 @@ rss_big() {
 
 # ---------------------------------------------------------------- report
 
-med() { median <<<"${TIMES[$1]}"; }
-tmin() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | head -n 1; }
-tmax() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | tail -n 1; }
+# The bytes run.sh's rate counts for command ID: F's (decompressed) bytes, or
+# many.tar's for the tar rows.
 bytes_of() { case ${KIND_OF[$1]} in tar) echo "$SIZE_TAR" ;; *) echo "$SIZE" ;; esac; }
-# MB/s of command ID (its input's bytes / a time in ns; default the median).
-rate() { awk -v b="$(bytes_of "$1")" -v ns="${2:-$(med "$1")}" 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'; }
-# MB/s of ID / MB/s of PEER (= PEER's median time / ID's when the bytes are the same).
-ratio() { awk -v a="$(rate "$1")" -v b="$(rate "$2")" 'BEGIN { printf "%.2f", a / b }'; }
-secs() { awk -v ns="$1" 'BEGIN { printf "%.2f s", ns / 1e9 }'; }
-# PASS when "A OP B" holds (as in codec.sh).
-verdict() {
-	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-		ok = (op == ">=") ? a >= b : (op == "<=") ? a <= b : a < b
-		print ok ? "**PASS**" : "**FAIL**" }'
-}
-bmib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
-rss_cell() {
-	local id=$1 label n=0 out=''
-	for label in ${PROCS[$id]}; do
-		n=$((n + 1))
-		out+="${out:+, }$label $(mib "${RSS_MAX[$id.$n]}")"
-	done
-	printf '%s' "$out"
-}
 # Peak RSS (KiB) of process LABEL of command ID.
 rss_of() {
 	local id=$1 want=$2 label n=0
@@ -537,12 +464,10 @@ report() {
 	echo "| sg-decode --tar peak RSS < 32 MiB on the $TAR_FILES-file tar | many.tar, $(bmib "$SIZE_TAR") | $(mib "$v") | $(verdict "$v" '<' "$RSS_LIMIT_KIB") |"
 	echo
 	echo "The big.gz row comes from a separate run, once: \`sg-chunk big.gz | sg-decode | cksum\`"
-	echo "($(rate_big) MB/s of decompressed bytes; sg-decode $(mib "$BIG_RSS_DECODE")), whose cksum equals the one"
+	echo "($(mbps "$BIG_SIZE" "$BIG_NS") MB/s of decompressed bytes; sg-decode $(mib "$BIG_RSS_DECODE")), whose cksum equals the one"
 	echo "taken of the plain bytes while big.gz was written. The tar rows take the largest peak RSS"
 	echo "over the timed runs of \`sg-chunk many.tar | sg-decode --tar\` (and \`sg-chunk many.tar\`)."
 }
-
-rate_big() { awk -v b="$BIG_SIZE" -v ns="$BIG_NS" 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'; }
 
 main() {
 	local bytes big_bytes id

@@ -22,9 +22,11 @@
 # The section goes to stdout and to the report file; progress goes to stderr.
 set -euo pipefail
 
-# run.sh's helpers: target_bytes, make_input (the text input, from the shared
-# corpus or run.sh's generator), setup_dir, rss, chunk, now_ns, median, mib,
-# cell. Sourcing it sets its globals and runs nothing.
+# run.sh's helpers: need_tools, target_bytes, make_input (the text input,
+# from the shared corpus or run.sh's generator), setup_dir, drop_work,
+# keep_inputs, rss, chunk, now_ns, keep_rss, med, tmin, tmax, mbps, verdict,
+# mib, bmib, rss_cell, cell, replace_section. Sourcing it sets its globals
+# and runs nothing.
 # shellcheck source=SCRIPTDIR/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
@@ -40,15 +42,7 @@ die() { printf 'bench/codec: %s\n' "$*" >&2; exit 1; }
 say() { printf 'bench/codec: %s\n' "$*" >&2; }
 
 check_tools() {
-	local t
-	for t in sg-chunk sg-encode sg-decode; do
-		[[ -x $SG_BIN/$t ]] || die "$SG_BIN/$t not found (run make, or set SG_BIN)"
-	done
-	"$GNU_TIME" -f %M -o /dev/null true 2>/dev/null ||
-		die "$GNU_TIME (GNU time) is needed for peak RSS"
-	for t in zstd lz4 cmp numfmt awk head stat; do
-		command -v "$t" >/dev/null || die "$t is needed"
-	done
+	need_tools 'sg-chunk sg-encode sg-decode' 'zstd lz4 cmp numfmt awk head stat'
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_CODEC_RUNS/BENCH_RUNS: $RUNS"
 }
 
@@ -59,15 +53,8 @@ cleanup() {
 	local o
 	for o in "${OUTS[@]}"; do rm -f "${WORK:?}/$o"; done
 	rm -rf "$WORK/rss" "$WORK/seed.txt" "$WORK/big/seed.txt"
-	if [[ $OWN_DIR == 1 && ${BENCH_KEEP:-0} != 1 ]]; then
-		rm -rf "$WORK"
-	elif [[ ${BENCH_KEEP:-0} == 1 ]]; then
-		say "kept $WORK"
-	fi
+	drop_work
 }
-
-# Inputs are kept only in a directory the user gave, or with BENCH_KEEP=1.
-keep_inputs() { [[ $OWN_DIR == 0 || ${BENCH_KEEP:-0} == 1 ]]; }
 
 # ---------------------------------------------------------------- inputs
 #
@@ -243,7 +230,7 @@ declare -A TIMES=() RSS_MAX=() OUTSIZE=()
 
 # Run one command once on F: time it, check it succeeded, keep the largest RSS.
 run_one() {
-	local kind=$1 id=$2 t0 t1 n k
+	local kind=$1 id=$2 t0 t1
 	rm -rf "$WORK/rss"; mkdir "$WORK/rss"
 	t0=$(now_ns)
 	if ! "bench_$id"; then
@@ -251,13 +238,7 @@ run_one() {
 	fi
 	t1=$(now_ns)
 	TIMES[$kind.$id]+="$((t1 - t0)) "
-	n=0
-	for _ in ${PROCS[$id]}; do
-		n=$((n + 1))
-		k=$(tail -n 1 "$WORK/rss/$n")
-		[[ $k =~ ^[0-9]+$ ]] || die "no RSS for ${SHOW[$id]} (process $n)"
-		if ((k > ${RSS_MAX[$kind.$id.$n]:-0})); then RSS_MAX[$kind.$id.$n]=$k; fi
-	done
+	keep_rss "$id" "$kind.$id"
 }
 
 # Write every output once (untimed), then check each sg output decodes to F.
@@ -346,33 +327,13 @@ bench_big_dec() { decode -T2 "$WORK/big.sg" >/dev/null; }
 
 # ---------------------------------------------------------------- report
 
-med() { median <<<"${TIMES[$1]}"; }
-tmin() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | head -n 1; }
-tmax() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | tail -n 1; }
+# TIMES and RSS_MAX are keyed by KIND.ID: run.sh's med, tmin and tmax take
+# that key, its rss_cell ID KIND.ID, and MB/s is its mbps of the input's bytes.
 
-# MB/s of BYTES in NS nanoseconds.
-rate() { awk -v b="$1" -v ns="$2" 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'; }
-# "301.2 MiB" from bytes.
-bmib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 # A / B to two places.
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # (A / B - 1) as a signed percentage with DIGITS places.
 pct() { awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { printf "%+.*f%%", d, (a / b - 1) * 100 }'; }
-# PASS when "A OP B" holds (awk comparison of numbers).
-verdict() {
-	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-		ok = (op == ">=") ? a >= b : (op == "<=") ? a <= b : a < b
-		print ok ? "**PASS**" : "**FAIL**" }'
-}
-# Peak RSS of every process of a command, "sg-chunk 2.5 MiB, sg-encode 9.1 MiB".
-rss_cell() {
-	local key=$1 id=$2 label n=0 out=''
-	for label in ${PROCS[$id]}; do
-		n=$((n + 1))
-		out+="${out:+, }$label $(mib "${RSS_MAX[$key.$n]}")"
-	done
-	printf '%s' "$out"
-}
 # Throughput of peer / throughput of id = peer time / id time.
 speedup() { div "$(med "$1.${PEER[$2]}")" "$(med "$1.$2")"; }
 
@@ -385,9 +346,9 @@ table_row() {
 		[[ -n $peer ]] && svs=$(pct "${OUTSIZE[$key]}" "${OUTSIZE[$kind.$peer]}" 1)
 	fi
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s–%s |\n' "$kind" \
-		"$(cell "${SHOW[$id]}")" "$(rate "$size" "$(med "$key")")" "$vs" \
-		"$csize" "$svs" "$(rss_cell "$key" "$id")" \
-		"$(rate "$size" "$(tmax "$key")")" "$(rate "$size" "$(tmin "$key")")"
+		"$(cell "${SHOW[$id]}")" "$(mbps "$size" "$(med "$key")")" "$vs" \
+		"$csize" "$svs" "$(rss_cell "$id" "$key")" \
+		"$(mbps "$size" "$(tmax "$key")")" "$(mbps "$size" "$(tmin "$key")")"
 }
 
 # Largest peak RSS of a process label over all the commands in the table.
@@ -483,9 +444,9 @@ report() {
 	done
 	echo
 	echo "The RSS rows come from a separate run, once each, on F = the text input built to"
-	echo "$big_mib (BENCH_RSS_SIZE=$RSS_SIZE): \`${SHOW[big_enc]}\` ($(rate "${SIZES[big]}" "$(med big.big_enc)") MB/s,"
+	echo "$big_mib (BENCH_RSS_SIZE=$RSS_SIZE): \`${SHOW[big_enc]}\` ($(mbps "${SIZES[big]}" "$(med big.big_enc)") MB/s,"
 	echo "big.sg $(bmib "${OUTSIZE[big.big_enc]}"), sg-chunk $(mib "${RSS_MAX[big.big_enc.1]}")) and \`${SHOW[big_dec]}\`"
-	echo "($(rate "${SIZES[big]}" "$(med big.big_dec)") MB/s); then \`sg-decode -T2 big.sg | cmp - F\`."
+	echo "($(mbps "${SIZES[big]}" "$(med big.big_dec)") MB/s); then \`sg-decode -T2 big.sg | cmp - F\`."
 }
 
 # The last process of a command: its label, and its peak RSS for input kind K.

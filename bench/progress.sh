@@ -29,9 +29,11 @@
 # shellcheck disable=SC2016 # backquotes in single quotes are markdown code
 set -euo pipefail
 
-# run.sh's helpers: target_bytes, make_input, setup_dir, rss, chunk, now_ns,
-# median, mib, cell, replace_section, and its globals (SG_BIN, RESULTS,
-# GNU_TIME, HERE, REPO). Sourcing it runs nothing.
+# run.sh's helpers: need_tools, target_bytes, make_input, setup_dir,
+# drop_work, keep_inputs, rss, chunk, now_ns, keep_rss, ready, measure, med,
+# tmin, tmax, rate, ratio, secs, verdict, mib, rss_cell, cell,
+# replace_section, and its globals (SG_BIN, RESULTS, GNU_TIME, HERE, REPO).
+# Sourcing it runs nothing.
 # shellcheck source=SCRIPTDIR/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
@@ -49,29 +51,14 @@ die() { printf 'bench/progress: %s\n' "$*" >&2; exit 1; }
 say() { printf 'bench/progress: %s\n' "$*" >&2; }
 
 check_tools() {
-	local t
-	for t in sg-chunk sg-progress sg-decode; do
-		[[ -x $SG_BIN/$t ]] || die "$SG_BIN/$t not found (run make, or set SG_BIN)"
-	done
-	"$GNU_TIME" -f %M -o /dev/null true 2>/dev/null ||
-		die "$GNU_TIME (GNU time) is needed for peak RSS"
-	for t in awk cmp numfmt stat; do
-		command -v "$t" >/dev/null || die "$t is needed"
-	done
+	need_tools 'sg-chunk sg-progress sg-decode' 'awk cmp numfmt stat'
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_RUNS: $RUNS"
 }
 
 cleanup() {
 	rm -rf "${WORK:?}/rss" "$WORK/seed.txt" "$WORK/progress.log" "$WORK/progress.md"
-	if [[ $OWN_DIR == 1 && ${BENCH_KEEP:-0} != 1 ]]; then
-		rm -rf "$WORK"
-	elif [[ ${BENCH_KEEP:-0} == 1 ]]; then
-		say "kept $WORK"
-	fi
+	drop_work
 }
-
-# The input is kept only in a directory the user gave, or with BENCH_KEEP=1.
-keep_input() { [[ $OWN_DIR == 0 || ${BENCH_KEEP:-0} == 1 ]]; }
 
 # ---------------------------------------------------------------- commands
 #
@@ -114,14 +101,7 @@ summary_ok() {
 post_prog() { summary_ok prog; }
 post_chunk_prog() { summary_ok chunk_prog; }
 
-declare -A WHY_NOT=() SUMMARY=()
-# Can command ID run? Sets WHY_NOT[id] when not.
-ready() {
-	local t
-	for t in ${NEED[$1]}; do
-		command -v "$t" >/dev/null || { WHY_NOT[$1]="$t not installed"; return 1; }
-	done
-}
+declare -A WHY_NOT=() SUMMARY=() # WHY_NOT: set by run.sh's ready (the tools in NEED)
 
 # ---------------------------------------------------------------- measuring
 
@@ -130,7 +110,7 @@ declare -A TIMES=() RSS_MAX=()
 # Run one command once: time it, check it succeeded, keep the largest RSS of
 # each process.
 run_one() {
-	local id=$1 t0 t1 n k
+	local id=$1 t0 t1
 	rm -rf "$WORK/rss"; mkdir "$WORK/rss"
 	: >"$LOG"
 	t0=$(now_ns)
@@ -138,14 +118,7 @@ run_one() {
 	t1=$(now_ns)
 	if declare -F "post_$id" >/dev/null; then "post_$id"; fi
 	TIMES[$id]+="$((t1 - t0)) "
-	n=0
-	for _ in ${PROCS[$id]}; do
-		n=$((n + 1))
-		# GNU time may put a "Command exited..." line first; %M is last.
-		k=$(tail -n 1 "$WORK/rss/$n")
-		[[ $k =~ ^[0-9]+$ ]] || die "no RSS for ${SHOW[$id]} (process $n)"
-		if ((k > ${RSS_MAX[$id.$n]:-0})); then RSS_MAX[$id.$n]=$k; fi
-	done
+	keep_rss "$id"
 }
 
 # What each pipeline passes on must be F (or frames that decode to F), before
@@ -168,43 +141,9 @@ checks() {
 	fi
 }
 
-# Round-robin as in run.sh: every command once per round, each round starting
-# one command later.
-measure() {
-	local r i n=${#IDS[@]} id
-	for ((r = 0; r < RUNS; r++)); do
-		say "round $((r + 1))/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg))"
-		for ((i = 0; i < n; i++)); do
-			id=${IDS[$(((r + i) % n))]}
-			run_one "$id"
-		done
-	done
-}
-
 # ---------------------------------------------------------------- report
 
-med() { median <<<"${TIMES[$1]}"; }
-tmin() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | head -n 1; }
-tmax() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | tail -n 1; }
-# MB/s of command ID (F's bytes / a time in ns; default the median).
-rate() { awk -v b="$SIZE" -v ns="${2:-$(med "$1")}" 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'; }
-# MB/s of ID / MB/s of PEER (= PEER's median time / ID's: the same bytes).
-ratio() { awk -v a="$(rate "$1")" -v b="$(rate "$2")" 'BEGIN { printf "%.2f", a / b }'; }
-secs() { awk -v ns="$1" 'BEGIN { printf "%.2f s", ns / 1e9 }'; }
-# PASS when "A OP B" holds (as in codec.sh).
-verdict() {
-	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-		ok = (op == ">=") ? a >= b : (op == "<=") ? a <= b : a < b
-		print ok ? "**PASS**" : "**FAIL**" }'
-}
-rss_cell() {
-	local id=$1 label n=0 out=''
-	for label in ${PROCS[$id]}; do
-		n=$((n + 1))
-		out+="${out:+, }$label $(mib "${RSS_MAX[$id.$n]}")"
-	done
-	printf '%s' "$out"
-}
+# Was command ID measured? (run.sh's rate counts F's bytes for every ID.)
 measured() { [[ -n ${TIMES[$1]:-} ]]; }
 
 # Rows of the comparison table: label, command, peer.
@@ -314,7 +253,7 @@ main() {
 	cat "$F" >/dev/null
 	checks
 	measure
-	keep_input || rm -f "$F"
+	keep_inputs || rm -f "$F"
 	report >"$WORK/progress.md"
 	cat "$WORK/progress.md"
 	replace_section "Progress" "$WORK/progress.md"

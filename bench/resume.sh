@@ -49,9 +49,10 @@ set -euo pipefail
 # run.sh's top level, sourced below, sets BENCH_SIZE=128M in quick mode.
 USER_SIZE=${BENCH_SIZE:-}${BENCH_MB:-}
 
-# run.sh's helpers: target_bytes, setup_dir, rss, now_ns, median, mib, cell,
-# replace_section, and its globals (SG_BIN, RESULTS, GNU_TIME, HERE, REPO).
-# Sourcing it runs nothing.
+# run.sh's helpers: need_tools, target_bytes, setup_dir, drop_work,
+# keep_inputs, rss, now_ns, keep_rss, measure, med, tmin, tmax, rate, secs,
+# verdict, mib, rss_cell, cell, replace_section, and its globals (SG_BIN,
+# RESULTS, GNU_TIME, HERE, REPO). Sourcing it runs nothing.
 # shellcheck source=SCRIPTDIR/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
@@ -75,15 +76,7 @@ die() { printf 'bench/resume: %s\n' "$*" >&2; exit 1; }
 say() { printf 'bench/resume: %s\n' "$*" >&2; }
 
 check_tools() {
-	local t
-	for t in sg-chunk sg-encode sg-decode sg-resume; do
-		[[ -x $SG_BIN/$t ]] || die "$SG_BIN/$t not found (run make, or set SG_BIN)"
-	done
-	"$GNU_TIME" -f %M -o /dev/null true 2>/dev/null ||
-		die "$GNU_TIME (GNU time) is needed for peak RSS"
-	for t in awk cmp numfmt stat sha256sum jq gzip tar split pkill sync; do
-		command -v "$t" >/dev/null || die "$t is needed"
-	done
+	need_tools 'sg-chunk sg-encode sg-decode sg-resume' 'awk cmp numfmt stat sha256sum jq gzip tar split pkill sync'
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_RUNS: $RUNS"
 	[[ $KILLS =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_RESUME_KILLS: $KILLS"
 	[[ $SEED =~ ^[0-9]+$ ]] || die "bad BENCH_RESUME_SEED: $SEED"
@@ -103,15 +96,8 @@ cleanup() {
 	fi
 	rm -rf "${WORK:?}/rss" "$WORK/resume" "$WORK/resume-seed.ndjson" "$WORK"/resume-*.tmp \
 		"$WORK/resume-parts" "$WORK/resume.md"
-	if [[ $OWN_DIR == 1 && ${BENCH_KEEP:-0} != 1 ]]; then
-		rm -rf "$WORK"
-	elif [[ ${BENCH_KEEP:-0} == 1 ]]; then
-		say "kept $WORK"
-	fi
+	drop_work
 }
-
-# Inputs are kept only in a directory the user gave, or with BENCH_KEEP=1.
-keep_inputs() { [[ $OWN_DIR == 0 || ${BENCH_KEEP:-0} == 1 ]]; }
 
 # ---------------------------------------------------------------- inputs
 
@@ -231,7 +217,7 @@ started() {
 	local sub=$1 name=$2 k c i kids st
 	for ((i = 0; i < 200; i++)); do
 		kids=()
-		read -ra kids <"/proc/$sub/task/$sub/children" 2>/dev/null || return 0
+		{ read -ra kids <"/proc/$sub/task/$sub/children"; } 2>/dev/null || return 0
 		if ((${#kids[@]} == 0)) && read -r _ _ st _ <"/proc/$sub/stat" 2>/dev/null &&
 			[[ $st == Z ]]; then
 			return 0 # the pipeline is over (a no-op run of a done job)
@@ -245,7 +231,6 @@ started() {
 	done
 }
 sleep_ms() { local s; printf -v s '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); sleep "$s"; }
-secs() { awk -v ns="$1" 'BEGIN { printf "%.2f s", ns / 1e9 }'; }
 
 # Per mode: the reference (uninterrupted) run and the fault loop's figures.
 declare -A REF_SHA=() REF_NS=() REF_BYTES=() LO=() HI=() MID=() MID_BY=() TORN=() \
@@ -431,7 +416,7 @@ declare -A TIMES=() RSS_MAX=()
 # Run one command once, with a fresh checkpoint and output: time it, check
 # it succeeded, keep the largest RSS of each process.
 run_one() {
-	local id=$1 t0 t1 n k
+	local id=$1 t0 t1
 	rm -rf "$WORK/rss"; mkdir "$WORK/rss"
 	rm -f "$OUT" "$CK"
 	t0=$(now_ns)
@@ -439,52 +424,16 @@ run_one() {
 	t1=$(now_ns)
 	post "$id"
 	TIMES[$id]+="$((t1 - t0)) "
-	n=0
-	for _ in ${PROCS[$id]}; do
-		n=$((n + 1))
-		# GNU time may put a "Command exited..." line first; %M is last.
-		k=$(tail -n 1 "$WORK/rss/$n")
-		[[ $k =~ ^[0-9]+$ ]] || die "no RSS for ${SHOW[$id]} (process $n)"
-		if ((k > ${RSS_MAX[$id.$n]:-0})); then RSS_MAX[$id.$n]=$k; fi
-	done
-}
-
-# Round-robin as in run.sh: every command once per round, each round starting
-# one command later.
-measure() {
-	local r i n=${#IDS[@]} id
-	for ((r = 0; r < RUNS; r++)); do
-		say "overhead round $((r + 1))/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg))"
-		for ((i = 0; i < n; i++)); do
-			id=${IDS[$(((r + i) % n))]}
-			run_one "$id"
-		done
-	done
+	keep_rss "$id"
 }
 
 # ---------------------------------------------------------------- report
 
-med() { median <<<"${TIMES[$1]}"; }
-tmin() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | head -n 1; }
-tmax() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | tail -n 1; }
-# MB/s of command ID (F's bytes / a time in ns; default the median).
-rate() { awk -v b="$SIZE" -v ns="${2:-$(med "$1")}" 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'; }
 # MB/s of ID / MB/s of PEER (= PEER's median time / ID's: the same bytes).
+# Not run.sh's ratio: this one divides the unrounded medians, run.sh's the
+# rounded MB/s, which can differ in the last place.
 ratio() { awk -v a="$(med "$2")" -v b="$(med "$1")" 'BEGIN { printf "%.2f", a / b }'; }
-# **PASS** when "A OP B" holds, **MISS** otherwise (a target, not a failure).
-verdict() {
-	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-		ok = (op == ">=") ? a >= b : (op == "<=") ? a <= b : a < b
-		print ok ? "**PASS**" : "**MISS**" }'
-}
-rss_cell() {
-	local id=$1 label n=0 out=''
-	for label in ${PROCS[$id]}; do
-		n=$((n + 1))
-		out+="${out:+, }$label $(mib "${RSS_MAX[$id.$n]}")"
-	done
-	printf '%s' "$out"
-}
+# The targets use run.sh's verdict with MISS: a missed one is not a failure.
 quick_note() { if [[ $QUICK == 1 ]]; then printf ' (quick mode: indicative only)'; fi; }
 
 report() {
@@ -565,7 +514,7 @@ report() {
 		v=$(ratio "$id" "$peer")
 		printf '| %s: %s vs %s | %s | %s | %s | %s%s |\n' "$([[ $id == res ]] && echo frames || echo 'raw bytes')" \
 			"$(cell "${SHOW[$id]}")" "$(cell "${SHOW[$peer]}")" "$(rate "$id")" "$(rate "$peer")" \
-			"$v" "$(verdict "$v" '>=' "$RATIO_MIN")" "$(quick_note)"
+			"$v" "$(verdict "$v" '>=' "$RATIO_MIN" MISS)" "$(quick_note)"
 	done
 	echo
 	echo "Every command measured (peak RSS: GNU \`time -f %M\` around each process, largest over the runs):"
@@ -596,13 +545,13 @@ report() {
 		v=$(ratio "$id" "$peer")
 		printf '| %s MB/s ≥ %s × %s MB/s | %s vs %s: ratio %s | %s%s |\n' "$(cell "${SHOW[$id]}")" \
 			"$RATIO_MIN" "$(cell "${SHOW[$peer]}")" "$(rate "$id")" "$(rate "$peer")" "$v" \
-			"$(verdict "$v" '>=' "$RATIO_MIN")" "$(quick_note)"
+			"$(verdict "$v" '>=' "$RATIO_MIN" MISS)" "$(quick_note)"
 	done
 	for id in res resraw; do
 		[[ -n ${RSS_MAX[$id.3]:-} ]] || continue
 		k=${RSS_MAX[$id.3]}
 		printf '| sg-resume%s peak RSS < %s on F | %s | %s |\n' "$([[ $id == resraw ]] && echo ' --raw')" \
-			"$(mib "$RSS_LIMIT_KIB")" "$(mib "$k")" "$(verdict "$k" '<' "$RSS_LIMIT_KIB")"
+			"$(mib "$RSS_LIMIT_KIB")" "$(mib "$k")" "$(verdict "$k" '<' "$RSS_LIMIT_KIB" MISS)"
 	done
 	if ((${#FAILURES[@]} > 0)); then
 		echo
@@ -630,7 +579,7 @@ main() {
 		reference "$m"
 		fault_loop "$m"
 	done
-	measure
+	measure "overhead "
 	keep_inputs || rm -f "$F" "$GZ" "$TAR"
 	report >"$WORK/resume.md"
 	cat "$WORK/resume.md"

@@ -28,8 +28,9 @@
 # shellcheck disable=SC2016 # backquotes in single quotes are markdown code
 set -euo pipefail
 
-# run.sh's helpers: setup_dir, generate_seed, now_ns, mib, and its globals
-# (SG_BIN, RESULTS, CORPUS, GNU_TIME, HERE, REPO). Sourcing it runs nothing.
+# run.sh's helpers: need_tools, setup_dir, drop_work, generate_seed, now_ns,
+# mib, verdict, replace_section, and its globals (SG_BIN, RESULTS, CORPUS, GNU_TIME,
+# HERE, REPO). Sourcing it runs nothing.
 # shellcheck source=SCRIPTDIR/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
@@ -47,25 +48,11 @@ RATIO_LIMIT=1.2 # largest/smallest peak RSS, per tool
 die() { printf 'bench/rss: %s\n' "$*" >&2; exit 1; }
 say() { printf 'bench/rss: %s\n' "$*" >&2; }
 
-check_tools() {
-	local t
-	for t in "${TOOLS[@]}"; do
-		[[ -x $SG_BIN/$t ]] || die "$SG_BIN/$t not found (run make, or set SG_BIN)"
-	done
-	"$GNU_TIME" -f %M -o /dev/null true 2>/dev/null ||
-		die "$GNU_TIME (GNU time) is needed for peak RSS"
-	for t in awk cksum numfmt tee head mkfifo wc; do
-		command -v "$t" >/dev/null || die "$t is needed"
-	done
-}
+check_tools() { need_tools "${TOOLS[*]}" 'awk cksum numfmt tee head mkfifo wc'; }
 
 cleanup() {
 	rm -rf "${WORK:?}/rss" "$WORK/seed.txt" "$WORK"/fifo.* "$WORK"/out.*
-	if [[ $OWN_DIR == 1 && ${BENCH_KEEP:-0} != 1 ]]; then
-		rm -rf "$WORK"
-	elif [[ ${BENCH_KEEP:-0} == 1 ]]; then
-		say "kept $WORK"
-	fi
+	drop_work
 }
 
 # The seed: the corpus files concatenated (about 5 MB: its repeats are beyond
@@ -176,7 +163,7 @@ report() {
 	row="| ratio $last / $first (target < $RATIO_LIMIT) |"
 	for n in 1 2 3; do
 		r=$(awk -v a="${RSS[$last.$n]}" -v b="${RSS[$first.$n]}" 'BEGIN { printf "%.2f", a / b }')
-		row+=" $r $(awk -v r="$r" -v l="$RATIO_LIMIT" 'BEGIN { print (r < l) ? "**PASS**" : "**FAIL**" }') |"
+		row+=" $r $(verdict "$r" '<' "$RATIO_LIMIT") |"
 	done
 	echo "$row | | | |"
 	echo

@@ -63,17 +63,23 @@ target_bytes() {
 	fi
 }
 
-check_tools() {
+# need_tools SG_TOOLS TOOLS: die unless every sg tool in SG_TOOLS (words) is
+# in SG_BIN, GNU time works and every tool in TOOLS (words) is on PATH.
+need_tools() {
 	local t
-	for t in sg-chunk sg-decode; do
+	for t in $1; do
 		[[ -x $SG_BIN/$t ]] || die "$SG_BIN/$t not found (run make, or set SG_BIN)"
 	done
 	# GNU time, not the shell keyword: only it reports max RSS (-f %M).
 	"$GNU_TIME" -f %M -o /dev/null true 2>/dev/null ||
 		die "$GNU_TIME (GNU time) is needed for peak RSS"
-	for t in split cmp numfmt awk; do
+	for t in $2; do
 		command -v "$t" >/dev/null || die "$t is needed"
 	done
+}
+
+check_tools() {
+	need_tools 'sg-chunk sg-decode' 'split cmp numfmt awk'
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_RUNS: $RUNS"
 }
 
@@ -93,12 +99,21 @@ setup_dir() {
 
 cleanup() {
 	rm -rf "${WORK:?}/split" "$WORK/rss" "$WORK/seed.txt"
+	drop_work
+}
+
+# The end of every script's cleanup: remove the scratch directory if we made
+# it and BENCH_KEEP is not 1; say where it is when it is kept.
+drop_work() {
 	if [[ $OWN_DIR == 1 && ${BENCH_KEEP:-0} != 1 ]]; then
 		rm -rf "$WORK"
 	elif [[ ${BENCH_KEEP:-0} == 1 ]]; then
 		say "kept $WORK"
 	fi
 }
+
+# Inputs are kept only in a directory the user gave, or with BENCH_KEEP=1.
+keep_inputs() { [[ $OWN_DIR == 0 || ${BENCH_KEEP:-0} == 1 ]]; }
 
 # Fallback seed when the shared corpus is absent: lines of words drawn from
 # Latin, Cyrillic, Greek, CJK, Hangul, Devanagari and emoji ranges (1- to
@@ -229,7 +244,7 @@ declare -A TIMES=() RSS_MAX=()
 
 # Run one benchmark once: time it, check it succeeded, keep the largest RSS.
 run_one() {
-	local id=$1 t0 t1 n k
+	local id=$1 t0 t1
 	rm -rf "$WORK/rss"; mkdir "$WORK/rss"
 	if declare -F "pre_$id" >/dev/null; then "pre_$id"; fi
 	t0=$(now_ns)
@@ -239,13 +254,29 @@ run_one() {
 	t1=$(now_ns)
 	if declare -F "post_$id" >/dev/null; then "post_$id"; fi
 	TIMES[$id]+="$((t1 - t0)) "
-	n=0
+	keep_rss "$id"
+}
+
+# After a run of command ID: keep the largest peak RSS of each of its
+# processes (rss/1..N) in RSS_MAX[KEY.n]; KEY defaults to ID.
+keep_rss() {
+	local id=$1 key=${2:-$1} n=0 k
 	for _ in ${PROCS[$id]}; do
 		n=$((n + 1))
 		# GNU time may put a "Command exited..." line first; %M is last.
 		k=$(tail -n 1 "$WORK/rss/$n")
 		[[ $k =~ ^[0-9]+$ ]] || die "no RSS for ${SHOW[$id]} (process $n)"
-		if ((k > ${RSS_MAX[$id.$n]:-0})); then RSS_MAX[$id.$n]=$k; fi
+		if ((k > ${RSS_MAX[$key.$n]:-0})); then RSS_MAX[$key.$n]=$k; fi
+	done
+}
+
+# Can command ID run (every tool in NEED[ID] is on PATH)? Sets WHY_NOT[ID]
+# when not.
+ready() {
+	local t
+	for t in ${NEED[$1]}; do
+		# shellcheck disable=SC2034 # WHY_NOT is read by the scripts' reports
+		command -v "$t" >/dev/null || { WHY_NOT[$1]="$t not installed"; return 1; }
 	done
 }
 
@@ -263,13 +294,17 @@ check_round_trips() {
 # Round-robin: every command once per round, so a burst of noise from other
 # load hits all commands alike. Each round starts one command later than the
 # previous one, so no command always follows the same neighbour (e.g. split's
-# page-cache churn).
+# page-cache churn). measure [PREFIX [ID...]]: PREFIX starts each round's
+# progress line; the IDs (default: IDS) are run with run_one.
+# shellcheck disable=SC2120 # both arguments are optional
 measure() {
-	local r i n=${#IDS[@]} id
+	local prefix=${1-} r i n id ids
+	if (($# > 1)); then ids=("${@:2}"); else ids=("${IDS[@]}"); fi
+	n=${#ids[@]}
 	for ((r = 0; r < RUNS; r++)); do
-		say "round $((r + 1))/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		say "${prefix}round $((r + 1))/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg))"
 		for ((i = 0; i < n; i++)); do
-			id=${IDS[$(((r + i) % n))]}
+			id=${ids[$(((r + i) % n))]}
 			run_one "$id"
 		done
 	done
@@ -283,12 +318,51 @@ median() {
 		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-sorted_times() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n; }
+# Median, shortest and longest time (ns) of TIMES[KEY] (KEY: a command id).
+med() { median <<<"${TIMES[$1]}"; }
+tmin() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | head -n 1; }
+tmax() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | tail -n 1; }
 
-mbps() { awk -v b="$SIZE" -v ns="$1" 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'; }
+# MB/s of BYTES in NS nanoseconds, 1 MB = 10^6 bytes.
+mbps() { awk -v b="$1" -v ns="$2" 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'; }
+
+# The bytes command ID's MB/s counts: SIZE (scripts whose commands read
+# inputs of different sizes redefine it).
+bytes_of() { echo "$SIZE"; }
+
+# MB/s of command ID: bytes_of ID / a time in ns (default: its median).
+rate() { mbps "$(bytes_of "$1")" "${2:-$(med "$1")}"; }
+
+# MB/s of ID / MB/s of PEER, from the rounded MB/s as the tables show them.
+ratio() { awk -v a="$(rate "$1")" -v b="$(rate "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+
+# "1.23 s" from ns.
+secs() { awk -v ns="$1" 'BEGIN { printf "%.2f s", ns / 1e9 }'; }
 
 # "1.9 MiB" from KiB.
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+
+# "301.2 MiB" from bytes.
+bmib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+
+# Peak RSS of every process of command ID, "sg-chunk 2.5 MiB, cat 1.9 MiB",
+# from RSS_MAX[KEY.n]; KEY defaults to ID.
+rss_cell() {
+	local id=$1 key=${2:-$1} label n=0 out=''
+	for label in ${PROCS[$id]}; do
+		n=$((n + 1))
+		out+="${out:+, }$label $(mib "${RSS_MAX[$key.$n]}")"
+	done
+	printf '%s' "$out"
+}
+
+# **PASS** when "A OP B" holds (OP: >=, <= or <; awk compares numbers), else
+# **FAIL**, or **NO** when a fourth word NO is given (e.g. MISS: a target).
+verdict() {
+	awk -v a="$1" -v b="$3" -v op="$2" -v no="${4:-FAIL}" 'BEGIN {
+		ok = (op == ">=") ? a >= b : (op == "<=") ? a <= b : a < b
+		print ok ? "**PASS**" : "**" no "**" }'
+}
 
 # A command for a markdown table cell: pipes escaped, inside a code span.
 cell() { printf '\x60%s\x60' "${1//|/\\|}"; }
@@ -311,9 +385,9 @@ replace_section() {
 }
 
 report() {
-	local id base med tmin tmax rss n label cpu
+	local id base cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-	base=$(median <<<"${TIMES[cat]}")
+	base=$(med cat)
 	echo "# sg benchmark results"
 	echo
 	echo "Figures are **medians of $RUNS runs** on a **shared, noisy machine**; other"
@@ -331,18 +405,10 @@ report() {
 	echo "| command | MB/s (median) | vs \`cat F \\| cat\` | peak RSS | MB/s min–max |"
 	echo "| --- | ---: | ---: | --- | ---: |"
 	for id in "${IDS[@]}"; do
-		med=$(median <<<"${TIMES[$id]}")
-		tmin=$(sorted_times "$id" | head -n 1)
-		tmax=$(sorted_times "$id" | tail -n 1)
-		rss='' n=0
-		for label in ${PROCS[$id]}; do
-			n=$((n + 1))
-			rss+="${rss:+, }$label $(mib "${RSS_MAX[$id.$n]}")"
-		done
 		printf '| %s | %s | %s | %s | %s–%s |\n' "$(cell "${SHOW[$id]}")" \
-			"$(mbps "$med")" \
-			"$(awk -v a="$base" -v b="$med" 'BEGIN { printf "%.2f", a / b }')" \
-			"$rss" "$(mbps "$tmax")" "$(mbps "$tmin")"
+			"$(rate "$id")" \
+			"$(awk -v a="$base" -v b="$(med "$id")" 'BEGIN { printf "%.2f", a / b }')" \
+			"$(rss_cell "$id")" "$(rate "$id" "$(tmax "$id")")" "$(rate "$id" "$(tmin "$id")")"
 	done
 	echo
 	echo "Exact commands: as in the table, with F = \`$F\` and DIR = \`$WORK/split\` (scratch),"
@@ -360,6 +426,7 @@ latency_report() {
 	echo "## Live latency"
 	echo
 	echo "One short line written at a time into the pipeline, timed until it comes out"
+	# shellcheck disable=SC2016 # backquotes: markdown code
 	echo '(`build/latency -n 200 CMD` from bench/latency.c, 10 ms between lines).'
 	echo
 	echo "| pipeline | median | p90 | max |"
@@ -396,7 +463,8 @@ main() {
 	BENCH_RESULTS=$RESULTS "$HERE/plot.sh"
 }
 
-# bench/codec.sh sources this file for its helpers; only run when executed.
+# The other bench scripts source this file for its helpers (its top level
+# only sets globals and defines functions); main runs only when executed.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	main "$@"
 fi

@@ -24,8 +24,10 @@
 # shellcheck disable=SC2016 # backquotes in single quotes are markdown code
 set -euo pipefail
 
-# run.sh's helpers: target_bytes, setup_dir, rss, chunk, now_ns, median, mib,
-# cell, and its globals (SG_BIN, RESULTS, GNU_TIME). Sourcing it runs nothing.
+# run.sh's helpers: need_tools, target_bytes, setup_dir, drop_work,
+# keep_inputs, rss, chunk, now_ns, measure, med, tmin, tmax, rate, ratio,
+# verdict, mib, bmib, rss_cell, cell, replace_section, and its globals
+# (SG_BIN, RESULTS, GNU_TIME, HERE, REPO). Sourcing it runs nothing.
 # shellcheck source=SCRIPTDIR/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
@@ -45,29 +47,14 @@ die() { printf 'bench/strategies: %s\n' "$*" >&2; exit 1; }
 say() { printf 'bench/strategies: %s\n' "$*" >&2; }
 
 check_tools() {
-	local t
-	for t in sg-chunk sg-decode; do
-		[[ -x $SG_BIN/$t ]] || die "$SG_BIN/$t not found (run make, or set SG_BIN)"
-	done
-	"$GNU_TIME" -f %M -o /dev/null true 2>/dev/null ||
-		die "$GNU_TIME (GNU time) is needed for peak RSS"
-	for t in awk cmp numfmt stat head seq; do
-		command -v "$t" >/dev/null || die "$t is needed"
-	done
+	need_tools 'sg-chunk sg-decode' 'awk cmp numfmt stat head seq'
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_RUNS: $RUNS"
 }
 
 cleanup() {
 	rm -rf "${WORK:?}/rss" "$WORK/parts" "$WORK"/seed.*
-	if [[ $OWN_DIR == 1 && ${BENCH_KEEP:-0} != 1 ]]; then
-		rm -rf "$WORK"
-	elif [[ ${BENCH_KEEP:-0} == 1 ]]; then
-		say "kept $WORK"
-	fi
+	drop_work
 }
-
-# Inputs are kept only in a directory the user gave, or with BENCH_KEEP=1.
-keep_inputs() { [[ $OWN_DIR == 0 || ${BENCH_KEEP:-0} == 1 ]]; }
 
 # ---------------------------------------------------------------- generators
 #
@@ -457,9 +444,9 @@ check_exact() {
 }
 
 # One input: pick the commands that can run, make the input, warm the cache,
-# check, then round-robin as in run.sh (each round starts one command later).
+# check, then run.sh's measure (round-robin, each round one command later).
 measure_kind() {
-	local kind=$1 bytes=$2 ids=() id own=0 r i n checked=' '
+	local kind=$1 bytes=$2 ids=() id own=0 checked=' '
 	for id in ${IDS_OF[$kind]}; do
 		if ready "$id"; then
 			ids+=("$id")
@@ -479,46 +466,14 @@ measure_kind() {
 		check_exact "$id"
 		checked+="${CHECK[$id]} "
 	done
-	n=${#ids[@]}
-	for ((r = 0; r < RUNS; r++)); do
-		say "$kind: round $((r + 1))/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg))"
-		for ((i = 0; i < n; i++)); do
-			id=${ids[$(((r + i) % n))]}
-			run_one "$id"
-		done
-	done
+	measure "$kind: " "${ids[@]}"
 	keep_inputs || rm -f "$F"
 }
 
 # ---------------------------------------------------------------- report
 
-med() { median <<<"${TIMES[$1]}"; }
-tmin() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | head -n 1; }
-tmax() { tr ' ' '\n' <<<"${TIMES[$1]}" | grep . | sort -n | tail -n 1; }
-# MB/s of command ID (its input's bytes / a time in ns; default the median).
-rate() {
-	awk -v b="${SIZES[${KIND_OF[$1]}]}" -v ns="${2:-$(med "$1")}" \
-		'BEGIN { printf "%.0f", b / (ns / 1e9) / 1e6 }'
-}
-# MB/s of ID / MB/s of PEER (= PEER's median time / ID's, when same input).
-ratio() {
-	awk -v a="$(rate "$1")" -v b="$(rate "$2")" 'BEGIN { printf "%.2f", a / b }'
-}
-# PASS when "A OP B" holds (as in codec.sh).
-verdict() {
-	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-		ok = (op == ">=") ? a >= b : (op == "<=") ? a <= b : a < b
-		print ok ? "**PASS**" : "**FAIL**" }'
-}
-bmib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
-rss_cell() {
-	local id=$1 label n=0 out=''
-	for label in ${PROCS[$id]}; do
-		n=$((n + 1))
-		out+="${out:+, }$label $(mib "${RSS_MAX[$id.$n]}")"
-	done
-	printf '%s' "$out"
-}
+# The bytes run.sh's rate counts for command ID: those of its input.
+bytes_of() { echo "${SIZES[${KIND_OF[$1]}]}"; }
 
 # Rows of the main table: label, command, peer, target kind and value.
 # Target kinds: ratio (MB/s / peer MB/s >= value), cdc (>= 1000 MB/s or

@@ -482,7 +482,7 @@ wait_for() {
 	assert_output --regexp "^sg-progress: 4000000 bytes "
 }
 
-@test "throttled producer (20 MiB/s through pv, about 6 s): an event a second, rate within 10%, ETA falls" {
+@test "throttled producer (20 MiB/s through pv, about 6 s): an event a second, rates as measured, ETA falls" {
 	local total=120000000
 	# 20 MiB/s as four 'pv -qL 5M' of a 30 MB file at once. One 'pv -qL 20M'
 	# (pv 1.6) lets 2 MiB out about every 0.1 s and now and then a slot
@@ -504,10 +504,19 @@ wait_for() {
 	jq_true ev "events 0.8 to 1.2 s apart (their time)" \
 	    "$JQ_T"' [.[] | select(.done | not) | t] as $t
 	    | all(range(1; $t | length); ($t[.] - $t[. - 1]) >= 0.8 and ($t[.] - $t[. - 1]) <= 1.2)'
-	# pv's 20M is 20 MiB/s: 20971520 B/s. (Within 10% of it is also within
-	# 10% of 20e6.)
-	jq_true ev "every rate before the last within 10% of 20971520 B/s" \
-	    'all(.[] | select(.done | not); (.rate - 20971520 | fabs) <= 2097152)'
+	# Each rate is what passed since the event before, over the time since
+	# it (the times have millisecond resolution: within 2%). What pv lets
+	# through in a given second varies with the machine's load, so the
+	# throttle itself is only checked on average: 20 MiB/s within 25%.
+	jq_true ev "every rate is the bytes since the event before over the time since it" \
+	    "$JQ_T"' [.[] | select(.done | not)] as $e
+	    | all(range(1; $e | length);
+	        (($e[.].bytes - $e[. - 1].bytes) / (($e[.] | t) - ($e[. - 1] | t))) as $r
+	        | ($e[.].rate - $r | fabs) <= 0.02 * $r)'
+	jq_true ev "on average 20 MiB/s (20971520 B/s) within 25%" \
+	    "$JQ_T"' [.[] | select(.done | not)] as $e
+	    | (($e[-1].bytes - $e[0].bytes) / (($e[-1] | t) - ($e[0] | t))) as $r
+	    | ($r - 20971520 | fabs) <= 0.25 * 20971520'
 	jq_true ev "percent never falls and is exactly 100 at the end, bytes == total" \
 	    '[.[].percent] as $p | all(range(1; $p | length); $p[.] >= $p[. - 1])
 	     and .[-1].percent == 100 and .[-1].bytes == $t and .[-1].total == $t
