@@ -752,3 +752,53 @@ sgt_rmtree(const char *dir)
 {
 	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+int
+sgt_ckpt_fold(sg_ckpt *c, const sgt_stream *s, size_t i, sg_meta *m)
+{
+	const sg_frame_hdr *h = &s->f[i].h;
+	sg_err e;
+
+	switch (h->type) {
+	case SG_TYPE_BEGIN:
+		sg_err_clear(&e);
+		assert_int_equal(sg_meta_decode(sgt_payload(s, i), h->size, m, &e), 0);
+		c->state = SG_CKPT_PARTIAL;
+		c->begun = 1;
+		c->source = h->source;
+		c->begin_sum = h->payload_sum;
+		memcpy(c->name, m->name, m->name_len + 1);
+		c->name_len = m->name_len;
+		c->size = (m->have & SG_META_HAS(SG_META_SIZE)) ? m->size : SG_CKPT_UNKNOWN;
+		c->seq = 1;
+		c->offset = h->offset;
+		c->chain = 0;
+		if (c->options_len == 0 && (m->have & SG_META_HAS(SG_META_JOB))) {
+			memcpy(c->options, m->job, m->job_len + 1);
+			c->options_len = m->job_len;
+		}
+		return 1;
+	case SG_TYPE_DATA:
+		c->chain = sg_ckpt_chain(c->chain, h);
+		c->seq = h->seq + 1;
+		c->offset = h->offset + (h->size - h->context);
+		return 1;
+	case SG_TYPE_END:
+		c->sources_digest = sg_ckpt_digest(c->sources_digest, c->begin_sum);
+		c->sources_done++;
+		c->source = (uint64_t)h->source + 1;
+		c->begun = 0;
+		c->begin_sum = 0;
+		c->name[0] = '\0';
+		c->name_len = 0;
+		c->size = SG_CKPT_UNKNOWN;
+		c->seq = 0;
+		c->offset = 0;
+		c->chain = 0;
+		if (h->flags & SG_FLAG_LAST)
+			c->state = SG_CKPT_DONE;
+		return 1;
+	default:
+		return 0;
+	}
+}

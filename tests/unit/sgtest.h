@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "checkpoint.h"
 #include "chunker.h"
 #include "err.h"
 #include "frame.h"
@@ -80,6 +81,14 @@ typedef struct sgt_stream {
 
 void sgt_stream_init(sgt_stream *s);
 void sgt_stream_free(sgt_stream *s);
+/* A model of where sg-resume stands, written apart from resume.c: fold
+ * frame i of s (a BEGIN, DATA or END; others change nothing and return 0)
+ * into c's position: state, source, begun, BEGIN sum, name, size, seq,
+ * offset, chain, the ended sources' digest, options. Returns 1 when the
+ * frame is one sg-resume places. m is scratch. Length and tail are the
+ * caller's, since they depend on the mode. */
+int sgt_ckpt_fold(sg_ckpt *c, const struct sgt_stream *s, size_t i, sg_meta *m);
+
 /* An sg_emit_fn: ctx is an sgt_stream. */
 int sgt_emit(void *ctx, const sg_frame_hdr *h, const unsigned char *payload, sg_err *e);
 const unsigned char *sgt_payload(const sgt_stream *s, size_t i);

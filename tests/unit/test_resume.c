@@ -190,7 +190,6 @@ fold(const sgt_stream *s, size_t p, int raw, sg_ckpt *c)
 {
 	sg_meta *m = malloc(sizeof *m);
 	size_t i;
-	sg_err e;
 
 	assert_non_null(m);
 	sg_ckpt_init(c);
@@ -200,55 +199,14 @@ fold(const sgt_stream *s, size_t p, int raw, sg_ckpt *c)
 		const unsigned char *w = NULL;
 		size_t n = 0;
 
-		switch (h->type) {
-		case SG_TYPE_BEGIN:
-			sg_err_clear(&e);
-			assert_int_equal(sg_meta_decode(sgt_payload(s, i), h->size, m, &e), 0);
-			c->state = SG_CKPT_PARTIAL;
-			c->begun = 1;
-			c->source = h->source;
-			c->begin_sum = h->payload_sum;
-			memcpy(c->name, m->name, m->name_len + 1);
-			c->name_len = m->name_len;
-			c->size = (m->have & SG_META_HAS(SG_META_SIZE)) ? m->size : SG_CKPT_UNKNOWN;
-			c->seq = 1;
-			c->offset = h->offset;
-			c->chain = 0;
-			if (c->options_len == 0 && (m->have & SG_META_HAS(SG_META_JOB))) {
-				memcpy(c->options, m->job, m->job_len + 1);
-				c->options_len = m->job_len;
-			}
-			break;
-		case SG_TYPE_DATA:
-			c->chain = sg_ckpt_chain(c->chain, h);
-			c->seq = h->seq + 1;
-			c->offset = h->offset + (h->size - h->context);
-			if (raw) {
-				w = sgt_payload(s, i) + h->context;
-				n = h->size - h->context;
-			}
-			break;
-		case SG_TYPE_END:
-			c->sources_digest = sg_ckpt_digest(c->sources_digest, c->begin_sum);
-			c->sources_done++;
-			c->source = (uint64_t)h->source + 1;
-			c->begun = 0;
-			c->begin_sum = 0;
-			c->name[0] = '\0';
-			c->name_len = 0;
-			c->size = SG_CKPT_UNKNOWN;
-			c->seq = 0;
-			c->offset = 0;
-			c->chain = 0;
-			if (h->flags & SG_FLAG_LAST)
-				c->state = SG_CKPT_DONE;
-			break;
-		default:
+		if (!sgt_ckpt_fold(c, s, i, m))
 			continue;
-		}
 		if (!raw) {
 			w = s->wire.p + s->f[i].at;
 			n = s->f[i].len;
+		} else if (h->type == SG_TYPE_DATA) {
+			w = sgt_payload(s, i) + h->context;
+			n = h->size - h->context;
 		}
 		if (n > 0) {
 			c->length += n;
