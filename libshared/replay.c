@@ -43,9 +43,16 @@ begin_changed(const sg_replay *r, const sg_frame_hdr *h, const unsigned char *pa
 		uint64_t size = (m->have & SG_META_HAS(SG_META_SIZE)) ? m->size : SG_CKPT_UNKNOWN;
 		int has_mtime = (m->have & SG_META_HAS(SG_META_MTIME)) != 0;
 
-		if (size != ck->size)
+		if (size != ck->size) {
+			char was[32] = "unknown", now[32] = "unknown";
+
+			if (ck->size != SG_CKPT_UNKNOWN)
+				snprintf(was, sizeof was, "%" PRIu64 " bytes", ck->size);
+			if (size != SG_CKPT_UNKNOWN)
+				snprintf(now, sizeof now, "%" PRIu64 " bytes", size);
 			return sg_err_set(e, SG_ERESUME, "its size changed since the checkpoint "
-			    "(was %" PRIu64 " bytes, now %" PRIu64 ")", ck->size, size);
+			    "(was %s, now %s)", was, now);
+		}
 		if (has_mtime != ck->has_mtime || (has_mtime && m->mtime_ns != ck->mtime_ns))
 			return sg_err_set(e, SG_ERESUME, "it was modified since the checkpoint "
 			    "(its mtime changed)");

@@ -287,6 +287,14 @@ interrupted() {
 	run --separate-stderr sg-chunk --resume job.ckpt -s json -b 16K small.ndjson
 	assert_failure 75
 	assert_output ''
+	# The same name, now a FIFO: its size is not known.
+	rm small.ndjson
+	mkfifo small.ndjson
+	cat "$IN/small.ndjson" >small.ndjson &
+	BG_PIDS+=($!)
+	run --separate-stderr sg-chunk --resume job.ckpt -s json -b 16K small.ndjson
+	assert_failure 75
+	assert_one_stderr_line '^sg-chunk: small.ndjson: its size changed since the checkpoint \(was [0-9]+ bytes, now unknown\)$'
 }
 
 @test "upstream without --resume: the frames OUTPUT holds are dropped and checked, the rest appended" {

@@ -861,7 +861,7 @@ test_changed_begin(void **state)
 		{
 			char want[80];
 
-			snprintf(want, sizeof want, "was %zu bytes, now %zu)", in.len[s], in.len[s] - 1);
+			snprintf(want, sizeof want, "was %zu bytes, now %zu bytes)", in.len[s], in.len[s] - 1);
 			assert_non_null(strstr(e.msg, want));
 		}
 		sgt_stream_free(&t->out);
