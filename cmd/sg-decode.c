@@ -311,6 +311,8 @@ main(int argc, char **argv)
 		return e.code == SG_EUSAGE ? sg_usage_error(&e, synopsis) : sg_report(NULL, &e);
 	if ((p = sg_stage_pool(a.threads, work, &x, &e)) == NULL)
 		return sg_report(NULL, &e);
+	/* A slot holds the frame read and its decoded payload. */
+	sg_pool_commit(p, SG_POOL_IN | SG_POOL_AUX, SG_STAGE_SLOT_COMMIT);
 	for (i = 0; i < a.nfiles; i++) {
 		int rc = decode(p, &x, a.files[i]);
 

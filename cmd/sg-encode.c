@@ -266,6 +266,8 @@ main(int argc, char **argv)
 		x.o.level = x.o.codec == SG_CODEC_LZ4 ? 1 : SG_CODEC_LEVEL_DEFAULT;
 	if ((p = sg_stage_pool((unsigned)threads, work, &x, &e)) == NULL)
 		return sg_report(NULL, &e);
+	/* A slot holds the frame read and its encoding. */
+	sg_pool_commit(p, SG_POOL_IN | SG_POOL_OUT, SG_STAGE_SLOT_COMMIT);
 	sg_io_widen_pipe(x.out, 1u << 20);
 	if (argc == 0)
 		status = encode(p, &x, "-");

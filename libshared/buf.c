@@ -22,10 +22,14 @@ sg_buf_reserve(sg_buf *b, size_t n, sg_err *e)
 	cap = b->cap < BUF_MIN ? BUF_MIN : b->cap;
 	while (cap < n)
 		cap = cap > SIZE_MAX / 2 ? n : cap < BUF_BIG ? cap * 2 : cap + cap / 4;
+	if (n <= b->commit)
+		cap = b->commit;
 	if (posix_memalign(&p, BUF_ALIGN, cap) != 0)
 		return sg_err_set(e, SG_ENOMEM, "out of memory for %zu bytes", n);
 	if (b->len != 0)
 		memcpy(p, b->p, b->len);
+	if (b->commit != 0)
+		memset((unsigned char *)p + b->len, 0, cap - b->len);
 	free(b->p);
 	b->p = p;
 	b->cap = cap;

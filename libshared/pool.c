@@ -159,6 +159,21 @@ sg_pool_free(sg_pool *p)
 	free(p);
 }
 
+void
+sg_pool_commit(sg_pool *p, unsigned bufs, size_t bytes)
+{
+	unsigned i;
+
+	for (i = 0; i < p->depth; i++) {
+		if (bufs & SG_POOL_IN)
+			p->slots[i].in.commit = bytes;
+		if (bufs & SG_POOL_OUT)
+			p->slots[i].out.commit = bytes;
+		if (bufs & SG_POOL_AUX)
+			p->slots[i].aux.commit = bytes;
+	}
+}
+
 int
 sg_pool_full(const sg_pool *p, size_t bytes)
 {

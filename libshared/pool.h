@@ -50,6 +50,16 @@ sg_pool *sg_pool_new(unsigned threads, unsigned depth, size_t budget,
 		     sg_pool_fn fn, void *arg, void *(*worker_new)(void *arg),
 		     void (*worker_free)(void *worker), sg_err *e);
 
+/* Commit the slot buffers named in `bufs` (SG_POOL_IN, _OUT, _AUX) to at
+ * least `bytes` each (sg_buf's commit): a slot's memory is then resident
+ * from its first use, whatever size its frames turn out to be, and peak
+ * RSS no longer creeps up over a long run as rare larger frames, or rare
+ * moments with every slot full, come along. Call before the first slot. */
+#define SG_POOL_IN 1u
+#define SG_POOL_OUT 2u
+#define SG_POOL_AUX 4u
+void sg_pool_commit(sg_pool *p, unsigned bufs, size_t bytes);
+
 /* Stop the workers (after their current job) and free everything. */
 void sg_pool_free(sg_pool *p);
 

@@ -29,6 +29,12 @@ typedef struct sg_stage_ops {
  * 4 MiB * (threads + 1) of input in flight. NULL with e set on failure. */
 sg_pool *sg_stage_pool(unsigned threads, sg_pool_fn fn, void *arg, sg_err *e);
 
+/* What the stage's tools commit per slot buffer they use (sg_pool_commit):
+ * room for a frame of sg-chunk's default size (SG_CHUNK_SIZE_DEFAULT) with
+ * its header and read alignment, or for its zstd bound. Bigger frames grow
+ * a buffer as usual. */
+#define SG_STAGE_SLOT_COMMIT ((1u << 20) + (64u << 10))
+
 /* sg_stage_input() flag: the reader leaves DATA checksums to the
  * workers, and END's whole-source checksum is left to a later reader
  * (sg-encode, which passes END on). */

@@ -1,12 +1,15 @@
 /* test_buf.c: sg_buf (buf.h), the growable buffer, against a plain model
  * kept by the test: contents survive growth, storage is page-aligned,
- * growth is geometric, and trim frees only what exceeds its limit. */
+ * growth is geometric, trim frees only what exceeds its limit, and a
+ * committed buffer is resident as soon as it is allocated. */
 #include "sgtest.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "buf.h"
 
@@ -212,6 +215,54 @@ test_trim(void **state)
 	sg_buf_free(&b);
 }
 
+/* Bytes of [p, p + n) in resident pages, from mincore(2). */
+static size_t
+resident(const unsigned char *p, size_t n)
+{
+	size_t pages = (n + ALIGN - 1) / ALIGN, i, in = 0;
+	unsigned char *v = malloc(pages);
+
+	assert_non_null(v);
+	assert_int_equal(mincore((void *)p, pages * ALIGN, v), 0);
+	for (i = 0; i < pages; i++)
+		in += v[i] & 1;
+	free(v);
+	return in * ALIGN;
+}
+
+/* A committed buffer: its first allocation is the committed size however
+ * little was asked, every page resident at once (so a long run's RSS is a
+ * short run's); growth past it keeps the contents and is resident too;
+ * after a trim the next allocation is the committed size again. 8 MiB:
+ * more than any earlier test used, so the storage is fresh, and would not
+ * be resident had the buffer not touched it. */
+static void
+test_commit(void **state)
+{
+	const size_t commit = 8u << 20;
+	sg_buf b = SG_BUF_INIT;
+	sg_err e;
+
+	(void)state;
+	sg_err_clear(&e);
+	b.commit = commit;
+	assert_int_equal(sg_buf_append(&b, "abc", 3, &e), 0);
+	check_aligned(&b);
+	assert_int_equal(b.cap, commit);
+	assert_int_equal(resident(b.p, b.cap), commit);
+	assert_int_equal(sg_buf_reserve(&b, commit + 1, &e), 0);
+	assert_true(b.cap > commit);
+	assert_memory_equal(b.p, "abc", 3);
+	assert_int_equal(resident(b.p, b.cap), (b.cap + ALIGN - 1) / ALIGN * ALIGN);
+	sg_buf_trim(&b, commit);
+	assert_null(b.p);
+	assert_int_equal(b.commit, commit);
+	assert_int_equal(sg_buf_append(&b, "z", 1, &e), 0);
+	assert_int_equal(b.cap, commit);
+	assert_int_equal(resident(b.p, b.cap), commit);
+	sg_buf_free(&b);
+}
+
 /* An append whose size overflows fails cleanly and leaves the buffer. */
 static void
 test_overflow(void **state)
@@ -233,6 +284,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commit), /* first: its storage must be fresh */
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_random_appends),

@@ -372,6 +372,51 @@ test_pass_through_then_work(void **state)
 	}
 }
 
+/* sg_pool_commit: every slot's named buffers come committed to the size
+ * asked, however small the jobs; the others are left alone. */
+static void
+test_commit(void **state)
+{
+	const size_t commit = 256u << 10;
+	struct watch *w = calloc(1, sizeof *w);
+	sg_pool *p;
+	unsigned t;
+	sg_err e;
+
+	(void)state;
+	assert_non_null(w);
+	w->gate = 1;
+	p = new_pool(2, 4, 1u << 20, w);
+	sg_pool_commit(p, SG_POOL_IN | SG_POOL_OUT, commit);
+	sg_err_clear(&e);
+	for (t = 0; t < 8; t++) {
+		sg_job *j;
+
+		while (sg_pool_full(p, 100)) {
+			assert_non_null(sg_pool_oldest(p, 1));
+			sg_pool_retire(p);
+		}
+		j = sg_pool_slot(p);
+		j->index = t;
+		assert_int_equal(sg_buf_append(&j->in, "0123456789", 10, &e), 0);
+		sg_pool_submit(p, j, 1);
+	}
+	for (t = 0; t < 4; t++) {
+		sg_job *j = sg_pool_oldest(p, 1);
+
+		assert_non_null(j);
+		assert_int_equal(j->in.cap, commit);
+		assert_int_equal(j->out.cap, commit);
+		assert_int_equal(j->out.len, sizeof(uint64_t));
+		assert_int_equal(j->aux.commit, 0);
+		assert_null(j->aux.p);
+		sg_pool_retire(p);
+	}
+	assert_null(sg_pool_oldest(p, 1));
+	sg_pool_free(p);
+	free(w);
+}
+
 /* A worker_new failure: no pool, every state made so far freed. */
 static void
 test_worker_new_fails(void **state)
@@ -434,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_pass_through_keeps_place),
 		cmocka_unit_test(test_pass_through_then_work),
+		cmocka_unit_test(test_commit),
 		cmocka_unit_test(test_worker_new_fails),
 		cmocka_unit_test(test_free_busy),
 		cmocka_unit_test(test_cpus),
