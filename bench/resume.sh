@@ -17,7 +17,8 @@
 #   BENCH_SIZE    size of the NDJSON input F, bytes or with K/M/G suffix
 #                 (default 512M); BENCH_MB as in run.sh
 #   BENCH_RUNS    rounds of the overhead timing; the tables show medians over
-#                 them (default 3)
+#                 them (default 5: the overhead is a few per cent, within
+#                 one round's noise on a shared machine)
 #   BENCH_RESUME_KILLS   SIGKILLs per command line (default 25)
 #   BENCH_RESUME_WINDOW  "LO-HI": the kill comes LO..HI ms (uniform) after
 #                 the start (default: from the uninterrupted run's time T of
@@ -62,7 +63,7 @@ if [[ -z $USER_SIZE ]]; then
 	unset BENCH_MB
 	if [[ $QUICK == 1 ]]; then BENCH_SIZE=64M; else BENCH_SIZE=512M; fi
 fi
-if [[ $QUICK == 1 ]]; then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-3}; fi
+if [[ $QUICK == 1 ]]; then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-5}; fi
 KILLS=${BENCH_RESUME_KILLS:-25}
 WINDOW=${BENCH_RESUME_WINDOW:-}
 SEED=${BENCH_RESUME_SEED:-$(($(date +%s) % 32768))}
