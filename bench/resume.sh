@@ -19,7 +19,8 @@
 #   BENCH_RUNS    rounds of the overhead timing; the tables show medians over
 #                 them (default 5: the overhead is a few per cent, within
 #                 one round's noise on a shared machine)
-#   BENCH_RESUME_KILLS   SIGKILLs per command line (default 25)
+#   BENCH_RESUME_KILLS   SIGKILLs per command line (default 25; 8 with
+#                 BENCH_QUICK=1)
 #   BENCH_RESUME_WINDOW  "LO-HI": the kill comes LO..HI ms (uniform) after
 #                 the start (default: from the uninterrupted run's time T of
 #                 each command line, HI = T/12 within 20..400 ms, LO = HI/8,
@@ -64,7 +65,7 @@ if [[ -z $USER_SIZE ]]; then
 	if [[ $QUICK == 1 ]]; then BENCH_SIZE=64M; else BENCH_SIZE=512M; fi
 fi
 if [[ $QUICK == 1 ]]; then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-5}; fi
-KILLS=${BENCH_RESUME_KILLS:-25}
+if [[ $QUICK == 1 ]]; then KILLS=${BENCH_RESUME_KILLS:-8}; else KILLS=${BENCH_RESUME_KILLS:-25}; fi
 WINDOW=${BENCH_RESUME_WINDOW:-}
 SEED=${BENCH_RESUME_SEED:-$(($(date +%s) % 32768))}
 SEED_MAX=$((16 * 1024 * 1024)) # the generated seed is repeated up to the size

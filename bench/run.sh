@@ -416,6 +416,31 @@ report() {
 	echo "and every process in a pipeline wrapped as \`/usr/bin/time -f %M -o RSSFILE ...\`"
 	echo "(one fork+exec more, the same for every command). Before timing, each sg stream"
 	echo "was checked to decode byte-exactly to F with \`sg-decode | cmp - F\`."
+	foundation_targets
+}
+
+# The foundation's targets: sg-chunk -s lines keeps up with cat | cat, and
+# no process of the table above needs 16 MiB.
+foundation_targets() {
+	local id n key kb max=0 r
+	for id in "${IDS[@]}"; do
+		[[ ${SHOW[$id]} == *sg-* ]] || continue
+		n=0
+		for _ in ${PROCS[$id]}; do
+			n=$((n + 1))
+			key=$id.$n
+			kb=${RSS_MAX[$key]}
+			((kb > max)) && max=$kb
+		done
+	done
+	r=$(awk -v a="$(med cat)" -v b="$(med sg_lines)" 'BEGIN { printf "%.2f", a / b }')
+	echo
+	echo "### Targets"
+	echo
+	echo "| target | measured | result |"
+	echo "| --- | --- | --- |"
+	echo "| $(cell "${SHOW[sg_lines]}") MB/s ≥ 0.8 × $(cell "${SHOW[cat]}") MB/s | $(rate sg_lines) vs $(rate cat): ratio $r | $(verdict "$r" '>=' 0.8) |"
+	echo "| peak RSS of every process of the sg rows < 16 MiB | largest $(mib "$max") | $(verdict "$max" '<' 16384) |"
 }
 
 # Live latency: one line at a time through each pipeline (bench/latency.c).
@@ -438,7 +463,57 @@ latency_report() {
 	done
 }
 
+# Run one part of the benchmark (a command and its arguments), noting its
+# wall time for the summary.
+PART_TIMES=()
+timed() {
+	local name=$1 t0=$SECONDS
+	shift
+	"$@"
+	PART_TIMES+=("$name=$((SECONDS - t0))")
+	say "$name: $((SECONDS - t0)) s"
+}
+
+# "12 min 5 s" from seconds.
+dur() { if (($1 >= 60)); then printf '%d min %d s' $(($1 / 60)) $(($1 % 60)); else printf '%d s' "$1"; fi; }
+
+# The last section: how long each part took, and every row of the report
+# that carries a verdict (in a section with a "### Targets" table, only
+# that table's rows), so one look shows what this run met and missed.
+summary() {
+	local total=$1 p
+	echo "## Summary of this run"
+	echo
+	echo "bench/run.sh took $(dur "$total") in all$([[ ${BENCH_QUICK:-0} == 1 ]] && printf ' (BENCH_QUICK=1)'):"
+	echo
+	for p in "${PART_TIMES[@]}"; do echo "- ${p%%=*}: $(dur "${p#*=}")"; done
+	echo
+	echo "Every target above, with its verdict (cells of its row joined by ·):"
+	echo
+	echo "| section | target, input and figures | result |"
+	echo "| --- | --- | --- |"
+	awk 'FNR == NR { if (/^## /) s = substr($0, 4); else if ($0 == "### Targets") has[s] = 1; next }
+	     /^## / { sec = substr($0, 4); sub_ = ""; next }
+	     /^### / { sub_ = substr($0, 5); next }
+	     /^\|/ && /\*\*(PASS|FAIL|MISS)\*\*/ && (!has[sec] || sub_ == "Targets") {
+		line = $0
+		gsub(/\\\|/, "\001", line)
+		n = split(line, c, "|")
+		text = ""; res = "**PASS**"
+		for (i = 2; i < n; i++) {
+			s = c[i]; gsub(/^ +| +$/, "", s)
+			if (s ~ /\*\*FAIL\*\*/) res = "**FAIL**"
+			else if (s ~ /\*\*MISS\*\*/ && res != "**FAIL**") res = "**MISS**"
+			if (s == "" || s ~ /^\*\*(PASS|FAIL|MISS)\*\*$/) continue
+			text = text (text == "" ? "" : " · ") s
+		}
+		gsub(/\001/, "\\|", text)
+		printf "| %s | %s | %s |\n", sec == "" ? "sg-chunk" : sec, text, res
+	     }' "$RESULTS" "$RESULTS"
+}
+
 main() {
+	local t0=$SECONDS
 	check_tools
 	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 	setup_dir
@@ -446,21 +521,23 @@ main() {
 	say "warming the page cache"
 	cat "$F" >/dev/null
 	check_round_trips
-	measure
+	timed "sg-chunk and sg-decode against cat and split (bench/run.sh)" measure
 	{ report; latency_report; } | tee "$RESULTS"
 	say "wrote $RESULTS"
-	# sg-encode/sg-decode against zstd and lz4; appends to $RESULTS.
-	BENCH_RESULTS=$RESULTS "$HERE/codec.sh"
-	# sg-chunk's record strategies and --part; appends to $RESULTS.
-	BENCH_RESULTS=$RESULTS "$HERE/strategies.sh"
-	BENCH_RESULTS=$RESULTS "$HERE/archive.sh" # gzip/zstd/tar input, --split fan-out
-	BENCH_RESULTS=$RESULTS "$HERE/progress.sh" # sg-progress against cat and pv
-	BENCH_RESULTS=$RESULTS "$HERE/resume.sh" # sg-resume: SIGKILL fault injection, overhead, RSS
-	# Peak RSS against input size (128M to 8G, generated on the fly); appends
-	# to $RESULTS and writes bench/rss.dat.
-	BENCH_RESULTS=$RESULTS "$HERE/rss.sh"
+	# Each script appends its section to $RESULTS (or replaces it).
+	export BENCH_RESULTS=$RESULTS
+	timed "sg-encode and sg-decode against zstd and lz4 (bench/codec.sh)" "$HERE/codec.sh"
+	timed "record strategies and --part (bench/strategies.sh)" "$HERE/strategies.sh"
+	timed "compressed input, archives, --split fan-out (bench/archive.sh)" "$HERE/archive.sh"
+	timed "sg-progress against cat and pv (bench/progress.sh)" "$HERE/progress.sh"
+	timed "sg-resume: fault injection and overhead (bench/resume.sh)" "$HERE/resume.sh"
+	# Peak RSS against input size (generated on the fly); writes bench/rss.dat.
+	timed "peak RSS against input size (bench/rss.sh)" "$HERE/rss.sh"
 	# bench/throughput.png and bench/rss.png (skipped without gnuplot).
-	BENCH_RESULTS=$RESULTS "$HERE/plot.sh"
+	timed "plots (bench/plot.sh)" "$HERE/plot.sh"
+	summary $((SECONDS - t0)) >"$WORK/summary.md"
+	replace_section "Summary of this run" "$WORK/summary.md"
+	say "wrote the summary to $RESULTS"
 }
 
 # The other bench scripts source this file for its helpers (its top level
