@@ -44,12 +44,13 @@ if [[ $QUICK == 1 ]]; then
 	[[ -n ${BENCH_SIZE:-} || -n ${BENCH_MB:-} ]] || BENCH_SIZE=128M
 	RUNS=${BENCH_RUNS:-1}
 	BIG_IEC=${BENCH_ARCHIVE_RSS_SIZE:-256M}
+	TAR_FILES=20000 # entries of many.tar
 else
 	RUNS=${BENCH_RUNS:-3}
 	BIG_IEC=${BENCH_ARCHIVE_RSS_SIZE:-2G}
+	TAR_FILES=100000
 fi
 SEED_MAX=$((16 * 1024 * 1024)) # the generated seed is repeated up to the size
-TAR_FILES=100000               # entries of many.tar
 BLOCK=64M                      # chunk (sg-chunk -b) and block (parallel --block) size
 GZ_SLACK=1.15                  # sg-chunk F.gz time <= 1.15 x zcat F.gz time
 RSS_LIMIT_KIB=$((32 * 1024))   # peak RSS targets: < 32 MiB
@@ -390,7 +391,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); the script ran for $((el / 60)) min $((el % 60)) s"
 	echo "- machine: $(nproc) CPUs (nproc), ${cpu:-unknown CPU}, Linux $(uname -r), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- load average (1, 5, 15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "- sg: $("$SG_BIN/sg-chunk" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "- sg: $("$SG_BIN/sg-chunk" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree ${BENCH_TREE:-$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)}"
 	echo "- peers: zcat (a sh script running \`gzip -cd\`; $(gzip --version | head -n 1)), $(zstd -V 2>/dev/null | sed 's/^[* ]*//; s/, by .*//' || echo 'no zstd'), $(parallel --version 2>/dev/null | head -n 1 || echo 'no GNU parallel'), $(tar --version | head -n 1), $(xargs --version | head -n 1), $(cat --version | head -n 1); inputs made with $(python3 --version 2>&1)"
 	echo "- inputs, generated into the scratch directory \`$WORK\` (not committed), each read once before timing (page cache):"
 	echo "  - F, \`${F##*/}\`: NDJSON events from bench/gen_ndjson.sh (the generator strategies.sh uses), a $SEED_SIZE-byte seed of $SEED_LINES lines repeated $COPIES times: $SIZE bytes ($(bmib "$SIZE")), $LINES lines"

@@ -381,7 +381,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 	echo "- machine: $(nproc) CPUs (nproc), ${cpu:-unknown CPU}, Linux $(uname -r), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- load average (1, 5, 15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "- sg: $("$SG_BIN/sg-encode" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown);" \
+	echo "- sg: $("$SG_BIN/sg-encode" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree ${BENCH_TREE:-$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)};" \
 		"peers: $(zstd -V | sed 's/^[* ]*//; s/, by .*//'), $(lz4 -V 2>&1 | sed 's/^[* ]*//; s/, by .*//')"
 	echo "- inputs, generated into the scratch directory (not committed), each in the page cache:"
 	for kind in "${KINDS[@]}"; do

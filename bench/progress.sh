@@ -180,7 +180,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); the script ran for $((el / 60)) min $((el % 60)) s"
 	echo "- machine: $(nproc) CPUs (nproc), ${cpu:-unknown CPU}, Linux $(uname -r), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- load average (1, 5, 15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "- sg: $("$SG_BIN/sg-progress" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "- sg: $("$SG_BIN/sg-progress" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree ${BENCH_TREE:-$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)}"
 	echo "- peers: $(cat --version | head -n 1), $(pv --version 2>/dev/null | head -n 1 | sed 's/ - Copyright.*//' || echo 'no pv')"
 	echo "- input F: $INPUT_KIND ($(mib $((SIZE / 1024)))), in the scratch directory \`$WORK\` (not committed), read once before timing (page cache)"
 	echo "- runs: $RUNS round(s), round-robin over the commands; MB/s = F's bytes / median wall time, 1 MB = 10^6 bytes (for the sg-chunk rows too, whose frames are a little larger than F)"

@@ -453,7 +453,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); the script ran for $((el / 60)) min $((el % 60)) s"
 	echo "- machine: $(nproc) CPUs (nproc), ${cpu:-unknown CPU}, Linux $(uname -r), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo); scratch file system: $(df -PT "$WORK" | awk 'NR == 2 { print $2 }')"
 	echo "- load average (1, 5, 15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "- sg: $("$SG_BIN/sg-resume" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "- sg: $("$SG_BIN/sg-resume" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree ${BENCH_TREE:-$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)}"
 	echo "- input F: NDJSON events from bench/gen_ndjson.sh (a $(mib $((SEED_MAX / 1024))) seed repeated), $SIZE bytes ($(mib $((SIZE / 1024)))); F.gz: \`gzip -1\`, $SIZE_GZ bytes; F.tar: F cut at line ends into 4 files (\`split -n l/4\`), $SIZE_TAR bytes; all in the scratch directory \`$WORK\` (not committed), as are the checkpoints C and the outputs"
 	echo "- fault injection: for each command line, $KILLS runs in a row, each started as \`( A | B | C ) &\`, then after a delay drawn uniformly from the window below (counted from the start, but not before the chosen stage has been exec'd: a kill of the forked bash would miss) \`pkill -9 -P SUBSHELL -x STAGE\` with STAGE one of sg-chunk, sg-encode, sg-resume at random, then \`wait\`; \$RANDOM seeded with $SEED (BENCH_RESUME_SEED)"
 	echo

@@ -397,7 +397,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 	echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- load average (1, 5, 15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "- sg: $("$SG_BIN/sg-chunk" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "- sg: $("$SG_BIN/sg-chunk" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree ${BENCH_TREE:-$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)}"
 	echo "- input F: $INPUT_KIND ($(mib $((SIZE / 1024)))), in the page cache"
 	echo "- runs: $RUNS rounds, round-robin over the commands; MB/s = input bytes / median wall time, 1 MB = 10^6 bytes"
 	echo "- peak RSS: GNU time %M of each process (largest over the runs); for \`split --filter\` it includes the filter children"
@@ -514,6 +514,9 @@ summary() {
 
 main() {
 	local t0=$SECONDS
+	# The tree as it was before this run wrote its own report into it.
+	BENCH_TREE=${BENCH_TREE:-$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)}
+	export BENCH_TREE
 	check_tools
 	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 	setup_dir

@@ -550,7 +550,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); the script ran for $((el / 60)) min $((el % 60)) s"
 	echo "- machine: $(nproc) CPUs (nproc), ${cpu:-unknown CPU}, Linux $(uname -r), $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- load average (1, 5, 15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "- sg: $("$SG_BIN/sg-chunk" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown);" \
+	echo "- sg: $("$SG_BIN/sg-chunk" --version 2>/dev/null | head -n 1) from \`$SG_BIN\`, tree ${BENCH_TREE:-$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)};" \
 		"peers: cat ($(cat --version | head -n 1)), $(jq --version 2>/dev/null || echo 'no jq'), $(parallel --version 2>/dev/null | head -n 1 || echo 'no parallel')"
 	echo "- inputs, generated into the scratch directory \`$WORK\` (not committed), each read once before timing (page cache):"
 	for kind in "${KINDS[@]}"; do
