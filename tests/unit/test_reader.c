@@ -353,6 +353,15 @@ test_garbage(void **state)
 
 	(void)state;
 	sgt_rng_init(&r, "reader_garbage");
+	/* blank input is an empty NDJSON stream: a clean end, no frame */
+	for (i = 0; i < 4; i++) {
+		uint64_t frames;
+		sg_err e;
+
+		assert_int_equal(read_all((const unsigned char *)" \t\r\n" + i, 4 - i, &r, &e,
+		    &frames), 0);
+		assert_int_equal(frames, 0);
+	}
 	for (i = 0; i < sizeof junk / sizeof junk[0]; i++) {
 		uint64_t frames;
 		sg_err e;
@@ -379,12 +388,16 @@ test_garbage(void **state)
 		free(p);
 	}
 	/* random bytes, and random damage to a valid stream: never a crash,
-	 * and always an error with a position */
+	 * and always an error with a position; except bytes that are all JSON
+	 * whitespace, which are an NDJSON stream with no record in it and end
+	 * cleanly with no frame, as an empty input does (a short draw, such as
+	 * the single byte 0x09, makes one about once in 60 runs) */
 	for (i = 0; i < sgt_iters(3000); i++) {
 		size_t len = (size_t)sgt_range(&r, 1, 2000), k;
 		unsigned char *p = malloc(len > s.wire.len ? len : s.wire.len);
+		uint64_t frames;
 		sg_err e;
-		int rc;
+		int rc, blank;
 
 		if (sgt_chance(&r, 50)) {
 			for (k = 0; k < len; k++)
@@ -401,8 +414,16 @@ test_garbage(void **state)
 				continue;
 			}
 		}
-		rc = read_all(p, len, &r, &e, NULL);
+		for (k = 0, blank = 1; k < len && blank; k++)
+			blank = strchr(" \t\r\n", p[k]) != NULL && p[k] != '\0';
+		rc = read_all(p, len, &r, &e, &frames);
 		free(p);
+		if (blank) {
+			if (rc != 0 || frames != 0)
+				fail_msg("iteration %zu: %zu blank bytes: rc %d, %llu frames", i,
+				    len, rc, (unsigned long long)frames);
+			continue;
+		}
 		if (rc != SG_EDATA)
 			fail_msg("iteration %zu: rc %d", i, rc);
 		assert_true(e.frame != SG_NOPOS && e.offset != SG_NOPOS);
