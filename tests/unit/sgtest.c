@@ -202,6 +202,18 @@ sgt_payload(const sgt_stream *s, size_t i)
 	return s->wire.p + s->f[i].at + SG_FRAME_HDR_LEN;
 }
 
+size_t
+sgt_begin_of(const sgt_stream *s, uint64_t src)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->f[i].h.type == SG_TYPE_BEGIN && s->f[i].h.source == src)
+			return i;
+	fail_msg("no BEGIN of source %llu", (unsigned long long)src);
+	return 0;
+}
+
 static size_t
 piece_size(sgt_rng *r, size_t room)
 {

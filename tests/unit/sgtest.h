@@ -92,6 +92,8 @@ int sgt_ckpt_fold(sg_ckpt *c, const struct sgt_stream *s, size_t i, sg_meta *m);
 /* An sg_emit_fn: ctx is an sgt_stream. */
 int sgt_emit(void *ctx, const sg_frame_hdr *h, const unsigned char *payload, sg_err *e);
 const unsigned char *sgt_payload(const sgt_stream *s, size_t i);
+/* The index in s of the BEGIN of source src (a test failure if none). */
+size_t sgt_begin_of(const sgt_stream *s, uint64_t src);
 
 /* Feed in[0..len) through sg_chunker_space/commit in random pieces. With
  * drain_pct > 0, call sg_chunker_drain after a piece with that chance. */

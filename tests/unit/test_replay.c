@@ -301,19 +301,6 @@ run_resumed(const sg_chunk_opts *o, const input *in, const sg_ckpt *ck, sgt_rng 
 	return rc;
 }
 
-/* The index in s of the BEGIN of source src. */
-static size_t
-begin_of(const sgt_stream *s, uint64_t src)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->f[i].h.type == SG_TYPE_BEGIN && s->f[i].h.source == src)
-			return i;
-	fail_msg("no BEGIN of source %llu", (unsigned long long)src);
-	return 0;
-}
-
 /* Frame i of s as wire bytes, with flags added, appended to b. */
 static void
 put_expected(sgt_buf *b, const sgt_stream *s, size_t i, uint16_t add)
@@ -342,7 +329,7 @@ check_resumed(const sgt_stream *whole, size_t p, const sg_ckpt *ck, const harnes
 	} else if (ck->state == SG_CKPT_DONE) {
 		from = whole->n;
 	} else if (ck->begun) {
-		first = begin_of(whole, ck->source);
+		first = sgt_begin_of(whole, ck->source);
 		assert_true(first < p);
 	} else {
 		first = p;              /* the next source's BEGIN */
@@ -932,9 +919,9 @@ test_direct(void **state)
 	assert_true(sg_replay_skips(&t->rp, 0));
 	assert_false(sg_replay_skips(&t->rp, 1));
 	assert_false(sg_replay_skips(&t->rp, 2));
-	h = whole.f[begin_of(&whole, 2)].h;
+	h = whole.f[sgt_begin_of(&whole, 2)].h;
 	sg_err_clear(&e);
-	rc = sg_replay_emit(&t->rp, &h, sgt_payload(&whole, begin_of(&whole, 2)), &e);
+	rc = sg_replay_emit(&t->rp, &h, sgt_payload(&whole, sgt_begin_of(&whole, 2)), &e);
 	assert_int_equal(rc, SG_ERESUME);
 	assert_non_null(strstr(e.msg, "has no source 1 ('src1')"));
 	assert_int_equal(t->out.n, 0);
@@ -961,7 +948,7 @@ test_direct(void **state)
 	}
 	assert_int_equal(t->out.n, 2);
 	assert_int_equal(t->out.f[0].h.type, SG_TYPE_BEGIN);
-	assert_int_equal(t->out.f[0].h.flags, whole.f[begin_of(&whole, 1)].h.flags | SG_FLAG_RESUMED);
+	assert_int_equal(t->out.f[0].h.flags, whole.f[sgt_begin_of(&whole, 1)].h.flags | SG_FLAG_RESUMED);
 	assert_int_equal(t->out.f[1].h.seq, 4);
 	sgt_stream_free(&t->out);
 

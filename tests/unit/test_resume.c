@@ -150,19 +150,6 @@ frame_edited(const sgt_stream *s, size_t i, uint16_t add_flags, const sg_frame_h
 	f->payload = buf + SG_FRAME_HDR_LEN;
 }
 
-/* The index in s of the BEGIN of source src. */
-static size_t
-begin_of(const sgt_stream *s, uint64_t src)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->f[i].h.type == SG_TYPE_BEGIN && s->f[i].h.source == src)
-			return i;
-	fail_msg("no BEGIN of source %llu", (unsigned long long)src);
-	return 0;
-}
-
 /* What OUTPUT holds after frames [0, p) of s: the frames but PROGRESS,
  * or (raw) the new bytes of the DATA payloads. */
 static void
@@ -603,7 +590,7 @@ take_resumed(sg_resume *r, const sgt_stream *s, size_t p, const fixture *fx)
 	if (c->begun) {
 		uint64_t len = c->length;
 
-		b = begin_of(s, c->source);
+		b = sgt_begin_of(s, c->source);
 		from = p;
 		frame_edited(s, b, SG_FLAG_RESUMED, NULL, buf, &f);
 		take(r, &f, "the repeated BEGIN");
@@ -611,7 +598,7 @@ take_resumed(sg_resume *r, const sgt_stream *s, size_t p, const fixture *fx)
 		assert_int_equal(sg_resume_state(r)->length, len);
 		assert_int_equal(file_size(fx->out), (off_t)len);
 	} else {
-		b = begin_of(s, c->source);
+		b = sgt_begin_of(s, c->source);
 		assert_true(b >= p);
 		from = b + 1;
 		frame_edited(s, b, SG_FLAG_RESUMED, NULL, buf, &f);
@@ -694,7 +681,7 @@ test_short_output(void **state)
 
 	assert_non_null(c);
 	lines_stream(&st, 0);
-	p = begin_of(&st.s, 1) + 3;
+	p = sgt_begin_of(&st.s, 1) + 3;
 	(void)interrupted_job(fx, 0, &st.s, p);
 	load_ckpt(fx->ck, c);
 	assert_true(c->length > 0);
@@ -802,23 +789,23 @@ test_refused_frames(void **state)
 	    3, 0);
 
 	/* mid-source 1, after its DATA seq 3 */
-	b = begin_of(&st.s, 1);
+	b = sgt_begin_of(&st.s, 1);
 	p = b + 4;
 	assert_int_equal(st.s.f[p - 1].h.seq, 3);
 	(void)interrupted_job(fx, 0, &st.s, p);
 	r = open_ok(&o);
 	/* a BEGIN of source 1 with another size */
-	frame_of(&other.s, begin_of(&other.s, 1), &f);
+	frame_of(&other.s, sgt_begin_of(&other.s, 1), &f);
 	assert_int_not_equal(f.h.payload_sum, st.s.f[b].h.payload_sum);
 	assert_frame_refused(r, &f, SG_ERESUME, "differs from the one", fx);
 	/* and flagged RESUMED, as sg-chunk --resume would send it */
-	frame_edited(&other.s, begin_of(&other.s, 1), SG_FLAG_RESUMED, NULL, buf, &f);
+	frame_edited(&other.s, sgt_begin_of(&other.s, 1), SG_FLAG_RESUMED, NULL, buf, &f);
 	assert_frame_refused(r, &f, SG_ERESUME, "differs from the one", fx);
 	/* a gap: DATA seq 5, the END */
 	frame_of(&st.s, p + 1, &f);
 	assert_int_equal(f.h.seq, 5);
 	assert_frame_refused(r, &f, SG_ERESUME, "a gap", fx);
-	frame_of(&st.s, begin_of(&st.s, 2) - 1, &f);
+	frame_of(&st.s, sgt_begin_of(&st.s, 2) - 1, &f);
 	assert_int_equal(f.h.type, SG_TYPE_END);
 	assert_frame_refused(r, &f, SG_ERESUME, "a gap", fx);
 	/* seq 4 at another offset */
@@ -827,7 +814,7 @@ test_refused_frames(void **state)
 	frame_edited(&st.s, p, 0, &h, buf, &f);
 	assert_frame_refused(r, &f, SG_ERESUME, "DATA at source offset", fx);
 	/* a later source */
-	frame_of(&st.s, begin_of(&st.s, 2), &f);
+	frame_of(&st.s, sgt_begin_of(&st.s, 2), &f);
 	assert_frame_refused(r, &f, SG_ERESUME, "a later source", fx);
 	/* and the right frame still goes on */
 	frame_of(&st.s, p, &f);
@@ -841,7 +828,7 @@ test_refused_frames(void **state)
 	assert_false(sg_resume_state(r)->begun);
 	frame_of(&st.s, b + 1, &f);
 	assert_frame_refused(r, &f, SG_ERESUME, "before its source's BEGIN", fx);
-	frame_of(&st.s, begin_of(&st.s, 2), &f);
+	frame_of(&st.s, sgt_begin_of(&st.s, 2), &f);
 	assert_frame_refused(r, &f, SG_ERESUME, "a later source", fx);
 	/* frames of source 0 are dropped: OUTPUT holds them */
 	take_range(r, &st.s, 0, b, "source 0 again");
