@@ -515,56 +515,78 @@ assert_refused(int rc, const sg_err *e, const harness *t, const char *what, cons
 		fail_msg("%s: %zu frames emitted before the refusal", where, t->out.n);
 }
 
+/* A refusal test's start: a checkpoint and a harness, the fixed input
+ * (known_size as for fixed_input) and its uninterrupted run, lines
+ * strategy, with the rng named after the test. */
+typedef struct refusal {
+	sg_chunk_opts o;
+	sg_ckpt *ck;
+	harness *t;
+	input in;
+	sgt_rng r;
+	sgt_stream whole;
+} refusal;
+
+static void
+refusal_start(refusal *x, const char *test, int known_size)
+{
+	x->o = kind_opts(LINES);
+	x->ck = malloc(sizeof *x->ck);
+	x->t = malloc(sizeof *x->t);
+	assert_non_null(x->ck);
+	assert_non_null(x->t);
+	sgt_rng_init(&x->r, test);
+	fixed_input(&x->in, known_size);
+	run_whole(&x->o, &x->in, &x->r, &x->whole);
+}
+
+static void
+refusal_end(refusal *x)
+{
+	sgt_stream_free(&x->whole);
+	input_free(&x->in);
+	free(x->ck);
+	free(x->t);
+}
+
 /* Every checkpoint mid-source (offset > 0) of every source, with each byte
  * before the offset changed in turn: refused, nothing emitted. */
 static void
 test_changed_byte(void **state)
 {
-	sg_chunk_opts o = kind_opts(LINES);
-	sg_ckpt *ck = malloc(sizeof *ck);
-	harness *t = malloc(sizeof *t);
-	sgt_stream whole;
-	input in;
-	sgt_rng r;
+	refusal x;
 	sg_err e;
 	size_t p, tried = 0;
 
 	(void)state;
-	assert_non_null(ck);
-	assert_non_null(t);
-	sgt_rng_init(&r, "changed_byte");
-	fixed_input(&in, 1);
-	run_whole(&o, &in, &r, &whole);
-	for (p = 1; p <= whole.n; p++) {
+	refusal_start(&x, "changed_byte", 1);
+	for (p = 1; p <= x.whole.n; p++) {
 		size_t at;
 
-		fold(&whole, p, ck);
-		if (ck->state != SG_CKPT_PARTIAL || !ck->begun || ck->offset == 0)
+		fold(&x.whole, p, x.ck);
+		if (x.ck->state != SG_CKPT_PARTIAL || !x.ck->begun || x.ck->offset == 0)
 			continue;
-		for (at = 0; at < ck->offset; at++) {
+		for (at = 0; at < x.ck->offset; at++) {
 			input bad;
 			char where[96];
 			unsigned char *b;
 			int rc;
 
-			input_copy(&bad, &in);
-			b = &bad.src[ck->source][at];
+			input_copy(&bad, &x.in);
+			b = &bad.src[x.ck->source][at];
 			/* another letter, or a newline for a letter (new cuts) */
 			*b = *b == '\n' ? 'Q' : (at % 3 == 0 ? '\n' : (unsigned char)(*b == 'z' ? 'a' : *b + 1));
 			snprintf(where, sizeof where, "position %zu, byte %zu of source %llu", p, at,
-			    (unsigned long long)ck->source);
-			rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
-			assert_refused(rc, &e, t, "changed before offset", where);
-			sgt_stream_free(&t->out);
+			    (unsigned long long)x.ck->source);
+			rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
+			assert_refused(rc, &e, x.t, "changed before offset", where);
+			sgt_stream_free(&x.t->out);
 			input_free(&bad);
 			tried++;
 		}
 	}
 	assert_true(tried > 50);
-	sgt_stream_free(&whole);
-	input_free(&in);
-	free(ck);
-	free(t);
+	refusal_end(&x);
 }
 
 /* A change that merges the chunks before the checkpoint into one that
@@ -614,58 +636,46 @@ test_merged_chunks(void **state)
 static void
 test_change_after(void **state)
 {
-	sg_chunk_opts o = kind_opts(LINES);
-	sg_ckpt *ck = malloc(sizeof *ck);
-	harness *t = malloc(sizeof *t);
-	sgt_stream whole;
-	input in;
-	sgt_rng r;
+	refusal x;
 	sg_err e;
 	size_t p, tried = 0;
 
 	(void)state;
-	assert_non_null(ck);
-	assert_non_null(t);
-	sgt_rng_init(&r, "change_after");
-	fixed_input(&in, 1);
-	run_whole(&o, &in, &r, &whole);
-	for (p = 1; p <= whole.n; p++) {
+	refusal_start(&x, "change_after", 1);
+	for (p = 1; p <= x.whole.n; p++) {
 		input other;
 		sgt_stream whole2;
 		size_t at, q;
 		char where[64];
 		int rc;
 
-		fold(&whole, p, ck);
-		if (ck->state != SG_CKPT_PARTIAL || !ck->begun)
+		fold(&x.whole, p, x.ck);
+		if (x.ck->state != SG_CKPT_PARTIAL || !x.ck->begun)
 			continue;
-		at = (size_t)ck->offset + (size_t)o.size + SG_CHUNK_LOOKAHEAD;
-		if (at >= in.len[ck->source])
+		at = (size_t)x.ck->offset + (size_t)x.o.size + SG_CHUNK_LOOKAHEAD;
+		if (at >= x.in.len[x.ck->source])
 			continue;
-		input_copy(&other, &in);
-		other.src[ck->source][at] = other.src[ck->source][at] == 'X' ? 'Y' : 'X';
-		run_whole(&o, &other, &r, &whole2);
+		input_copy(&other, &x.in);
+		other.src[x.ck->source][at] = other.src[x.ck->source][at] == 'X' ? 'Y' : 'X';
+		run_whole(&x.o, &other, &x.r, &whole2);
 		/* the same frames up to the position ... */
 		for (q = 0; q < p; q++)
-			assert_int_equal(whole2.f[q].h.payload_sum, whole.f[q].h.payload_sum);
+			assert_int_equal(whole2.f[q].h.payload_sum, x.whole.f[q].h.payload_sum);
 		snprintf(where, sizeof where, "position %zu", p);
-		rc = run_resumed(&o, &other, ck, &r, 0, t, &e);
+		rc = run_resumed(&x.o, &other, x.ck, &x.r, 0, x.t, &e);
 		if (rc != 0)
 			fail_msg("%s: rc %d: %s", where, rc, e.msg);
 		/* ... and the changed run's after it */
-		check_resumed(&whole2, p, ck, t, where);
-		assert_true(whole2.wire.len != whole.wire.len ||
-		    memcmp(whole2.wire.p, whole.wire.p, whole.wire.len) != 0);
-		sgt_stream_free(&t->out);
+		check_resumed(&whole2, p, x.ck, x.t, where);
+		assert_true(whole2.wire.len != x.whole.wire.len ||
+		    memcmp(whole2.wire.p, x.whole.wire.p, x.whole.wire.len) != 0);
+		sgt_stream_free(&x.t->out);
 		sgt_stream_free(&whole2);
 		input_free(&other);
 		tried++;
 	}
 	assert_true(tried >= 3);
-	sgt_stream_free(&whole);
-	input_free(&in);
-	free(ck);
-	free(t);
+	refusal_end(&x);
 }
 
 /* The current source cut short (its size not in BEGIN, as for a stream,
@@ -673,44 +683,36 @@ test_change_after(void **state)
 static void
 test_shorter_source(void **state)
 {
-	sg_chunk_opts o = kind_opts(LINES);
-	sg_ckpt *ck = malloc(sizeof *ck);
-	harness *t = malloc(sizeof *t);
-	sgt_stream whole;
-	input in;
-	sgt_rng r;
+	refusal x;
 	sg_err e;
 	size_t p, on_end = 0, tried = 0;
 
 	(void)state;
-	assert_non_null(ck);
-	assert_non_null(t);
-	sgt_rng_init(&r, "shorter_source");
-	fixed_input(&in, 0);
-	run_whole(&o, &in, &r, &whole);
-	for (p = 1; p <= whole.n; p++) {
+	refusal_start(&x, "shorter_source", 0);
+	for (p = 1; p <= x.whole.n; p++) {
 		size_t cut;
 
-		fold(&whole, p, ck);
-		if (ck->state != SG_CKPT_PARTIAL || !ck->begun || ck->offset == 0)
+		fold(&x.whole, p, x.ck);
+		if (x.ck->state != SG_CKPT_PARTIAL || !x.ck->begun || x.ck->offset == 0)
 			continue;
-		assert_int_equal(ck->size, SG_CKPT_UNKNOWN);
-		for (cut = 0; cut < ck->offset; cut++) {
+		assert_int_equal(x.ck->size, SG_CKPT_UNKNOWN);
+		for (cut = 0; cut < x.ck->offset; cut++) {
 			input bad;
 			char where[96];
 			int rc;
 
-			input_copy(&bad, &in);
-			bad.len[ck->source] = cut;
+			input_copy(&bad, &x.in);
+			bad.len[x.ck->source] = cut;
 			snprintf(where, sizeof where, "position %zu, source cut to %zu bytes", p, cut);
-			rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
+			rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
 			if (strstr(e.msg, "it ended at byte") != NULL) {
 				on_end++;
-				assert_refused(rc, &e, t, "before the checkpoint's offset", where);
+				assert_refused(rc, &e, x.t, "before the checkpoint's offset",
+				    where);
 			} else {
-				assert_refused(rc, &e, t, "changed before offset", where);
+				assert_refused(rc, &e, x.t, "changed before offset", where);
 			}
-			sgt_stream_free(&t->out);
+			sgt_stream_free(&x.t->out);
 			input_free(&bad);
 			tried++;
 		}
@@ -718,10 +720,7 @@ test_shorter_source(void **state)
 	/* both ways were seen: an END before the offset, a differing chunk */
 	assert_true(on_end > 0);
 	assert_true(on_end < tried);
-	sgt_stream_free(&whole);
-	input_free(&in);
-	free(ck);
-	free(t);
+	refusal_end(&x);
 }
 
 /* Fewer sources than the checkpoint has begun (or is between): refused
@@ -729,55 +728,43 @@ test_shorter_source(void **state)
 static void
 test_fewer_sources(void **state)
 {
-	sg_chunk_opts o = kind_opts(LINES);
-	sg_ckpt *ck = malloc(sizeof *ck);
-	harness *t = malloc(sizeof *t);
-	sgt_stream whole;
-	input in;
-	sgt_rng r;
+	refusal x;
 	sg_err e;
 	size_t p, tried = 0;
 
 	(void)state;
-	assert_non_null(ck);
-	assert_non_null(t);
-	sgt_rng_init(&r, "fewer_sources");
-	fixed_input(&in, 1);
-	run_whole(&o, &in, &r, &whole);
-	for (p = 1; p <= whole.n; p++) {
+	refusal_start(&x, "fewer_sources", 1);
+	for (p = 1; p <= x.whole.n; p++) {
 		size_t keep;
 
-		fold(&whole, p, ck);
-		if (ck->state != SG_CKPT_PARTIAL)
+		fold(&x.whole, p, x.ck);
+		if (x.ck->state != SG_CKPT_PARTIAL)
 			continue;
-		for (keep = 0; keep <= ck->source; keep++) {
+		for (keep = 0; keep <= x.ck->source; keep++) {
 			input bad;
 			char where[96];
 			int rc;
 
-			input_copy(&bad, &in);
+			input_copy(&bad, &x.in);
 			bad.n = keep;
 			snprintf(where, sizeof where, "position %zu, %zu sources", p, keep);
-			rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
-			assert_refused(rc, &e, t, "the input ends before the checkpoint", where);
-			bad.n = in.n;
+			rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
+			assert_refused(rc, &e, x.t, "the input ends before the checkpoint", where);
+			bad.n = x.in.n;
 			input_free(&bad);
-			sgt_stream_free(&t->out);
+			sgt_stream_free(&x.t->out);
 			tried++;
 		}
 	}
 	assert_true(tried > 10);
 	/* a done checkpoint has nothing to check: the same input passes and
 	 * emits nothing */
-	fold(&whole, whole.n, ck);
-	assert_int_equal(ck->state, SG_CKPT_DONE);
-	assert_int_equal(run_resumed(&o, &in, ck, &r, 0, t, &e), 0);
-	assert_int_equal(t->out.n, 0);
-	sgt_stream_free(&t->out);
-	sgt_stream_free(&whole);
-	input_free(&in);
-	free(ck);
-	free(t);
+	fold(&x.whole, x.whole.n, x.ck);
+	assert_int_equal(x.ck->state, SG_CKPT_DONE);
+	assert_int_equal(run_resumed(&x.o, &x.in, x.ck, &x.r, 0, x.t, &e), 0);
+	assert_int_equal(x.t->out.n, 0);
+	sgt_stream_free(&x.t->out);
+	refusal_end(&x);
 }
 
 /* A source before the checkpoint's, or its own, with other BEGIN
@@ -785,40 +772,31 @@ test_fewer_sources(void **state)
 static void
 test_changed_begin(void **state)
 {
-	sg_chunk_opts o = kind_opts(LINES);
-	sg_ckpt *ck = malloc(sizeof *ck);
-	harness *t = malloc(sizeof *t);
-	sgt_stream whole;
-	input in;
-	sgt_rng r;
+	refusal x;
 	sg_err e;
 	size_t p, earlier = 0, own = 0;
 
 	(void)state;
-	assert_non_null(ck);
-	assert_non_null(t);
-	sgt_rng_init(&r, "changed_begin");
-	fixed_input(&in, 1);
-	run_whole(&o, &in, &r, &whole);
-	for (p = 1; p <= whole.n; p++) {
+	refusal_start(&x, "changed_begin", 1);
+	for (p = 1; p <= x.whole.n; p++) {
 		input bad;
 		size_t s;
 		char where[96];
 		int rc;
 
-		fold(&whole, p, ck);
-		if (ck->state != SG_CKPT_PARTIAL)
+		fold(&x.whole, p, x.ck);
+		if (x.ck->state != SG_CKPT_PARTIAL)
 			continue;
 		/* each earlier source one line longer, renamed, or with another job */
-		for (s = 0; s < ck->source; s++) {
+		for (s = 0; s < x.ck->source; s++) {
 			int how;
 
 			for (how = 0; how < 3; how++) {
 				sgt_buf b = { 0 };
 
-				input_copy(&bad, &in);
+				input_copy(&bad, &x.in);
 				if (how == 0) {
-					sgt_buf_put(&b, in.src[s], in.len[s]);
+					sgt_buf_put(&b, x.in.src[s], x.in.len[s]);
 					sgt_buf_str(&b, "more\n");
 					input_set(&bad, s, b.p, b.len);
 					sgt_buf_free(&b);
@@ -829,59 +807,58 @@ test_changed_begin(void **state)
 				}
 				snprintf(where, sizeof where, "position %zu, source %zu changed (%d)", p,
 				    s, how);
-				rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
-				assert_refused(rc, &e, t, "before the checkpoint's changed", where);
-				sgt_stream_free(&t->out);
+				rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
+				assert_refused(rc, &e, x.t, "before the checkpoint's changed",
+				    where);
+				sgt_stream_free(&x.t->out);
 				input_free(&bad);
 				earlier++;
 			}
 		}
-		if (!ck->begun)
+		if (!x.ck->begun)
 			continue;
 		/* its own size, name, job */
-		s = (size_t)ck->source;
-		input_copy(&bad, &in);
+		s = (size_t)x.ck->source;
+		input_copy(&bad, &x.in);
 		bad.len[s]--;
 		snprintf(where, sizeof where, "position %zu, its size", p);
-		rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
-		assert_refused(rc, &e, t, "its size changed", where);
+		rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
+		assert_refused(rc, &e, x.t, "its size changed", where);
 		{
 			char want[80];
 
-			snprintf(want, sizeof want, "was %zu bytes, now %zu bytes)", in.len[s], in.len[s] - 1);
+			snprintf(want, sizeof want, "was %zu bytes, now %zu bytes)", x.in.len[s],
+			    x.in.len[s] - 1);
 			assert_non_null(strstr(e.msg, want));
 		}
-		sgt_stream_free(&t->out);
+		sgt_stream_free(&x.t->out);
 		bad.len[s]++;
 		snprintf(bad.name[s], sizeof bad.name[s], "renamed");
 		snprintf(where, sizeof where, "position %zu, its name", p);
-		rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
-		assert_refused(rc, &e, t, "now it is 'renamed'", where);
-		sgt_stream_free(&t->out);
+		rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
+		assert_refused(rc, &e, x.t, "now it is 'renamed'", where);
+		sgt_stream_free(&x.t->out);
 		snprintf(bad.name[s], sizeof bad.name[s], "src%u", (unsigned)s);
 		bad.job = "strategy=lines size=16 extra=1";
 		snprintf(where, sizeof where, "position %zu, its job", p);
-		rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
+		rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
 		if (s == 0)
-			assert_refused(rc, &e, t, "BEGIN frame differs", where);
+			assert_refused(rc, &e, x.t, "BEGIN frame differs", where);
 		else
-			assert_refused(rc, &e, t, "before the checkpoint's changed", where);
-		sgt_stream_free(&t->out);
+			assert_refused(rc, &e, x.t, "before the checkpoint's changed", where);
+		sgt_stream_free(&x.t->out);
 		/* and the unchanged input still passes: the copies were faithful */
-		bad.job = in.job;
-		rc = run_resumed(&o, &bad, ck, &r, 0, t, &e);
+		bad.job = x.in.job;
+		rc = run_resumed(&x.o, &bad, x.ck, &x.r, 0, x.t, &e);
 		if (rc != 0)
 			fail_msg("position %zu, unchanged: %s", p, e.msg);
-		sgt_stream_free(&t->out);
+		sgt_stream_free(&x.t->out);
 		input_free(&bad);
 		own++;
 	}
 	assert_true(earlier > 10);
 	assert_true(own > 5);
-	sgt_stream_free(&whole);
-	input_free(&in);
-	free(ck);
-	free(t);
+	refusal_end(&x);
 }
 
 /* Frames the chunker never sends that way, given to the replay directly:
@@ -890,71 +867,63 @@ test_changed_begin(void **state)
 static void
 test_direct(void **state)
 {
-	sg_chunk_opts o = kind_opts(LINES);
-	sg_ckpt *ck = malloc(sizeof *ck);
-	harness *t = malloc(sizeof *t);
-	sgt_stream whole;
-	input in;
-	sgt_rng r;
+	refusal x;
 	sg_err e;
 	size_t p, b;
 	sg_frame_hdr h;
 	int rc;
 
 	(void)state;
-	assert_non_null(ck);
-	assert_non_null(t);
-	sgt_rng_init(&r, "direct");
-	fixed_input(&in, 1);
-	run_whole(&o, &in, &r, &whole);
-	p = pos_after(&whole, 1, 3);
-	fold(&whole, p, ck);
-	assert_int_equal(ck->source, 1);
-	assert_int_equal(ck->seq, 4);
+	refusal_start(&x, "direct", 1);
+	p = pos_after(&x.whole, 1, 3);
+	fold(&x.whole, p, x.ck);
+	assert_int_equal(x.ck->source, 1);
+	assert_int_equal(x.ck->seq, 4);
 
-	memset(t, 0, sizeof *t);
-	sgt_stream_init(&t->out);
-	sg_replay_init(&t->rp, ck, out_emit, t);
-	assert_false(t->rp.live);
-	assert_true(sg_replay_skips(&t->rp, 0));
-	assert_false(sg_replay_skips(&t->rp, 1));
-	assert_false(sg_replay_skips(&t->rp, 2));
-	h = whole.f[sgt_begin_of(&whole, 2)].h;
+	memset(x.t, 0, sizeof *x.t);
+	sgt_stream_init(&x.t->out);
+	sg_replay_init(&x.t->rp, x.ck, out_emit, x.t);
+	assert_false(x.t->rp.live);
+	assert_true(sg_replay_skips(&x.t->rp, 0));
+	assert_false(sg_replay_skips(&x.t->rp, 1));
+	assert_false(sg_replay_skips(&x.t->rp, 2));
+	h = x.whole.f[sgt_begin_of(&x.whole, 2)].h;
 	sg_err_clear(&e);
-	rc = sg_replay_emit(&t->rp, &h, sgt_payload(&whole, sgt_begin_of(&whole, 2)), &e);
+	rc = sg_replay_emit(&x.t->rp, &h, sgt_payload(&x.whole, sgt_begin_of(&x.whole, 2)), &e);
 	assert_int_equal(rc, SG_ERESUME);
 	assert_non_null(strstr(e.msg, "has no source 1 ('src1')"));
-	assert_int_equal(t->out.n, 0);
+	assert_int_equal(x.t->out.n, 0);
 	sg_err_clear(&e);
-	assert_int_equal(sg_replay_finish(&t->rp, &e), SG_ERESUME);
+	assert_int_equal(sg_replay_finish(&x.t->rp, &e), SG_ERESUME);
 
 	/* frames of the checkpoint's sources given in order: the BEGIN of
 	 * source 1 comes out when its DATA seq 3 does, then DATA seq 4 */
-	sg_replay_init(&t->rp, ck, out_emit, t);
+	sg_replay_init(&x.t->rp, x.ck, out_emit, x.t);
 	rc = 0;
-	for (b = 0; b < whole.n && rc >= 0; b++) {
-		h = whole.f[b].h;
+	for (b = 0; b < x.whole.n && rc >= 0; b++) {
+		h = x.whole.f[b].h;
 		if (h.type != SG_TYPE_BEGIN && h.source == 0)
 			continue;       /* skipped: only its BEGIN comes by */
 		sg_err_clear(&e);
-		rc = sg_replay_emit(&t->rp, &h, sgt_payload(&whole, b), &e);
+		rc = sg_replay_emit(&x.t->rp, &h, sgt_payload(&x.whole, b), &e);
 		assert_int_equal(rc, 0);
 		if (b + 1 == p)
-			assert_int_equal(t->out.n, 1);
+			assert_int_equal(x.t->out.n, 1);
 		else if (b + 1 < p)
-			assert_int_equal(t->out.n, 0);
+			assert_int_equal(x.t->out.n, 0);
 		if (b == p)
 			break;
 	}
-	assert_int_equal(t->out.n, 2);
-	assert_int_equal(t->out.f[0].h.type, SG_TYPE_BEGIN);
-	assert_int_equal(t->out.f[0].h.flags, whole.f[sgt_begin_of(&whole, 1)].h.flags | SG_FLAG_RESUMED);
-	assert_int_equal(t->out.f[1].h.seq, 4);
-	sgt_stream_free(&t->out);
+	assert_int_equal(x.t->out.n, 2);
+	assert_int_equal(x.t->out.f[0].h.type, SG_TYPE_BEGIN);
+	assert_int_equal(x.t->out.f[0].h.flags,
+	    x.whole.f[sgt_begin_of(&x.whole, 1)].h.flags | SG_FLAG_RESUMED);
+	assert_int_equal(x.t->out.f[1].h.seq, 4);
+	sgt_stream_free(&x.t->out);
 
 	/* a failing downstream stops the run with its error */
 	{
-		harness *u = t;
+		harness *u = x.t;
 		sg_chunker *c;
 		sg_meta *m = malloc(sizeof *m);
 		size_t i;
@@ -964,20 +933,20 @@ test_direct(void **state)
 		sgt_stream_init(&u->out);
 		u->out.fail_at = 1;
 		u->out.fail_code = SG_EIO;
-		sg_replay_init(&u->rp, ck, out_emit, u);
-		c = sg_chunker_new(&o, front_emit, u, &e);
+		sg_replay_init(&u->rp, x.ck, out_emit, u);
+		c = sg_chunker_new(&x.o, front_emit, u, &e);
 		assert_non_null(c);
 		rc = 0;
-		for (i = 0; i < in.n && rc == 0; i++) {
-			source_meta(&in, i, m);
+		for (i = 0; i < x.in.n && rc == 0; i++) {
+			source_meta(&x.in, i, m);
 			if ((rc = sg_chunker_begin(c, m, &e)) < 0)
 				break;
 			if (sg_replay_skips(&u->rp, i)) {
 				sg_chunker_abandon(c);
 				continue;
 			}
-			if ((rc = feed(c, in.src[i], in.len[i], &r, 0, &e)) == 0)
-				rc = sg_chunker_end(c, i + 1 == in.n, &e);
+			if ((rc = feed(c, x.in.src[i], x.in.len[i], &x.r, 0, &e)) == 0)
+				rc = sg_chunker_end(c, i + 1 == x.in.n, &e);
 		}
 		assert_int_equal(rc, SG_EIO);
 		assert_int_equal(u->out.n, 1);
@@ -985,10 +954,7 @@ test_direct(void **state)
 		free(m);
 		sgt_stream_free(&u->out);
 	}
-	sgt_stream_free(&whole);
-	input_free(&in);
-	free(ck);
-	free(t);
+	refusal_end(&x);
 }
 
 /* --- sg_replay_check_job ------------------------------------------------------ */
