@@ -385,7 +385,6 @@ test_commit(void **state)
 
 	(void)state;
 	assert_non_null(w);
-	w->gate = 1;
 	p = new_pool(2, 4, 1u << 20, w);
 	sg_pool_commit(p, SG_POOL_IN | SG_POOL_OUT, commit);
 	sg_err_clear(&e);
